@@ -82,9 +82,10 @@ TEST(Key, TruncatedOpensshPrivateIsRejected) {
   const std::string full(text->view());
   // Without the END line.
   EXPECT_EQ(parse_key(as_bytes(full.substr(0, full.size() / 2))).code(), errc::invalid_key_format);
-  // A shorter body with intact armour: the binary structure is cut short.
+  // A shorter body (two whole 70-character lines) with intact armour: the binary
+  // structure is cut short.
   const auto nl = full.find('\n');
-  const std::string cut = full.substr(0, nl + 1) + full.substr(nl + 1, 140) + "\n-----END OPENSSH PRIVATE KEY-----\n";
+  const std::string cut = full.substr(0, nl + 1) + full.substr(nl + 1, 141) + "\n-----END OPENSSH PRIVATE KEY-----\n";
   const auto r = parse_key(as_bytes(cut));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.code(), errc::truncated) << r.error().message();
