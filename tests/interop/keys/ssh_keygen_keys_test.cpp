@@ -152,6 +152,22 @@ TEST_F(SshKeygenKeys, ParsesEveryOpensshPrivateKeyCipher) {
   }
 }
 
+TEST_F(SshKeygenKeys, EncryptedPkcs8AboveTheIterationCapIsRefused) {
+  if (!program_available("openssl")) GTEST_SKIP() << "openssl not installed";
+  const auto base = dir_ / "p8";
+  keygen({"-t", "ecdsa", "-q", "-N", "", "-m", "PKCS8", "-f", base.string()});
+  const auto enc = dir_ / "p8.enc";
+  const auto r = run_process({"openssl", "pkcs8", "-topk8", "-in", base.string(), "-passout", "pass:pw",
+                              "-iter", "5000", "-out", enc.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = read_file(enc);
+  key_parse_options opts;
+  opts.max_pbkdf2_iterations = 4999;
+  EXPECT_EQ(parse_key(as_bytes(text), secret_string("pw"), opts).code(), errc::length_exceeds_limit);
+  opts.max_pbkdf2_iterations = 5000;
+  EXPECT_TRUE(parse_key(as_bytes(text), secret_string("pw"), opts));
+}
+
 TEST_F(SshKeygenKeys, Rfc4716PublicExportIsForTheContainerParsers) {
   const auto base = dir_ / "rfc";
   keygen({"-t", "ed25519", "-q", "-N", "", "-f", base.string()});
