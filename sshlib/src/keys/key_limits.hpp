@@ -1,0 +1,45 @@
+// Named caps for everything the keys layer reads from files and blobs. Each length taken
+// from input is checked against the bytes left (wire::reader does that) and against one of
+// these before anything is allocated.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sshlib::keys::limits {
+
+/// Largest key file parse_key looks at: real key files are a few KiB.
+inline constexpr std::size_t max_key_file_size = 1024 * 1024;
+/// Largest public key or certificate blob (OpenSSH's SSHKEY_CERT_MAX... is implied by its
+/// 8 KiB authorized_keys line limit; certificates with many principals stay well below).
+inline constexpr std::size_t max_public_blob = 64 * 1024;
+/// Largest encrypted private section of an OpenSSH key file.
+inline constexpr std::size_t max_private_section = 256 * 1024;
+/// Comments are free text; OpenSSH puts no cap but nothing sane exceeds this.
+inline constexpr std::size_t max_comment_length = 4096;
+/// Cipher, KDF and key type names.
+inline constexpr std::size_t max_name_length = 64;
+/// bcrypt salt in the kdfoptions (ssh-keygen writes 16 bytes).
+inline constexpr std::size_t max_kdf_salt = 1024;
+inline constexpr std::size_t max_kdf_options = 4096;
+/// RSA modulus sizes OpenSSH accepts (SSH_RSA_MINIMUM_MODULUS_SIZE, OPENSSL_RSA_MAX_MODULUS_BITS).
+inline constexpr std::size_t min_rsa_bits = 1024;
+inline constexpr std::size_t max_rsa_bits = 16384;
+inline constexpr std::size_t default_rsa_bits = 3072;
+/// Public exponents larger than this are refused: no real key has one, and a huge exponent
+/// only makes verification slow.
+inline constexpr std::size_t max_rsa_exponent_bytes = 64;
+/// DSA: ssh-dss keys are 1024-bit; we accept up to 3072 for old FIPS 186-3 keys.
+inline constexpr std::size_t min_dsa_bits = 1024;
+inline constexpr std::size_t max_dsa_bits = 3072;
+/// Certificates (PROTOCOL.certkeys): OpenSSH allows 256 principals (SSHKEY_CERT_MAX_PRINCIPALS).
+inline constexpr std::size_t max_cert_principals = 256;
+inline constexpr std::size_t max_cert_principal_length = 1024;
+inline constexpr std::size_t max_cert_options = 64;
+inline constexpr std::size_t max_cert_option_data = 8 * 1024;
+inline constexpr std::size_t max_cert_key_id = 4096;
+inline constexpr std::size_t max_cert_nonce = 1024;
+/// Signature blobs: the largest is an RSA-16384 signature (2 KiB) plus names.
+inline constexpr std::size_t max_signature_blob = 4096;
+
+}  // namespace sshlib::keys::limits
