@@ -42,6 +42,18 @@ enum class errc {
   certificate_wrong_type,   // user certificate where a host certificate is needed, or reverse
   principal_not_allowed,    // the requested principal is not listed
   unknown_critical_option,  // a critical option we do not understand (must refuse)
+
+  // transport (RFC 4253)
+  invalid_version_line = 100, // the peer's identification string is not SSH-2.0 or breaks RFC 4253 4.2
+  protocol_error,           // a message that is malformed or not allowed in this state
+  no_common_algorithm,      // the two KEXINITs share no algorithm in some category
+  host_key_rejected,        // the host key verifier (or known_hosts) refused the server's key
+  strict_kex_violation,     // a message not allowed during a strict initial key exchange
+  decompression_failed,     // zlib data is corrupt or inflates beyond its cap
+  disconnected_by_peer,     // the peer sent SSH_MSG_DISCONNECT
+  connection_lost,          // the byte stream ended before the protocol did
+  timeout,                  // ready, login-grace or keepalive timeout
+  connection_closed,        // an operation on a connection that has been closed
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

@@ -40,6 +40,16 @@ public:
       case errc::certificate_wrong_type: return "wrong certificate type";
       case errc::principal_not_allowed: return "principal not allowed by certificate";
       case errc::unknown_critical_option: return "unknown critical option in certificate";
+      case errc::invalid_version_line: return "invalid SSH identification string";
+      case errc::protocol_error: return "SSH protocol error";
+      case errc::no_common_algorithm: return "no common algorithm";
+      case errc::host_key_rejected: return "host key rejected";
+      case errc::strict_kex_violation: return "strict key exchange violated";
+      case errc::decompression_failed: return "decompression failed";
+      case errc::disconnected_by_peer: return "disconnected by peer";
+      case errc::connection_lost: return "connection lost";
+      case errc::timeout: return "timed out";
+      case errc::connection_closed: return "connection closed";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }

@@ -6,10 +6,14 @@ namespace sshlib::crypto {
 namespace {
 
 using k = packet_cipher_kind;
-constexpr std::array<cipher_spec, 10> ciphers{{
+constexpr std::array<cipher_spec, 12> ciphers{{
     {"chacha20-poly1305@openssh.com", "", k::chacha20_poly1305, 64, 0, 8, 16},
     {"aes256-gcm@openssh.com", "", k::aes_gcm, 32, 12, 16, 16},
     {"aes128-gcm@openssh.com", "", k::aes_gcm, 16, 12, 16, 16},
+    // RFC 5647's names; like the seed we run them as the @openssh.com forms (the MAC name is
+    // ignored for an AEAD, as OpenSSH does, rather than RFC 5647's matching AEAD MAC rule).
+    {"aes256-gcm", "", k::aes_gcm, 32, 12, 16, 16},
+    {"aes128-gcm", "", k::aes_gcm, 16, 12, 16, 16},
     {"aes256-ctr", "AES-256-CTR", k::block, 32, 16, 16, 0},
     {"aes192-ctr", "AES-192-CTR", k::block, 24, 16, 16, 0},
     {"aes128-ctr", "AES-128-CTR", k::block, 16, 16, 16, 0},
@@ -21,7 +25,7 @@ constexpr std::array<cipher_spec, 10> ciphers{{
 
 using h = hmac_algorithm;
 // RFC 4253 section 6.4 and RFC 6668: the key is as long as the digest; -96 keeps 12 bytes.
-constexpr std::array<mac_spec, 15> macs{{
+constexpr std::array<mac_spec, 17> macs{{
     {"hmac-sha2-256-etm@openssh.com", h::sha256, 32, 32, true},
     {"hmac-sha2-512-etm@openssh.com", h::sha512, 64, 64, true},
     {"hmac-sha1-etm@openssh.com", h::sha1, 20, 20, true},
@@ -32,6 +36,8 @@ constexpr std::array<mac_spec, 15> macs{{
     {"hmac-sha2-256", h::sha256, 32, 32, false},
     {"hmac-sha2-512", h::sha512, 64, 64, false},
     {"hmac-sha1", h::sha1, 20, 20, false},
+    {"hmac-sha2-256-96", h::sha256, 32, 12, false},
+    {"hmac-sha2-512-96", h::sha512, 64, 12, false},
     {"hmac-sha1-96", h::sha1, 20, 12, false},
     {"hmac-md5", h::md5, 16, 16, false},
     {"hmac-md5-96", h::md5, 16, 12, false},

@@ -1,0 +1,154 @@
+// sshlib::client: the client side of an SSH connection (the seed's Client). This issue's
+// part: connect over any stream or to host:port, verify the host key, authenticate, and end.
+// Channels (exec, shell, forwarding, sftp) build on it in the connection layer.
+//
+// Threading: a client and its operations belong to the executor given at construction;
+// call its members from that executor (like an Asio socket). Completion handlers run on
+// their associated executor.
+#pragma once
+
+#include <sshlib/algorithms.hpp>
+#include <sshlib/bytes.hpp>
+#include <sshlib/detail/erased_handler.hpp>
+#include <sshlib/error.hpp>
+#include <sshlib/key.hpp>
+#include <sshlib/result.hpp>
+#include <sshlib/stream.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sshlib {
+
+/// What the host verifier decides on (the seed's hostVerifier argument, with hostHash's
+/// fingerprint precomputed).
+struct host_key_info {
+  key host_key;                    // the server's host key (a certificate for *-cert algorithms)
+  std::string algorithm;           // negotiated host-key algorithm
+  std::string fingerprint_sha256;  // "SHA256:..." as ssh-keygen prints it
+  std::string host;                // as given to async_connect (empty for a bare stream)
+  std::uint16_t port = 0;
+};
+
+/// One prompt of a keyboard-interactive round (RFC 4256 section 3.2).
+struct keyboard_prompt {
+  std::string prompt;
+  bool echo = false;
+};
+
+struct keyboard_interactive_request {
+  std::string name;
+  std::string instructions;
+  std::string language;
+  std::vector<keyboard_prompt> prompts;
+};
+
+/// The seed's Client config. Every member has the seed's default.
+struct client_config {
+  std::string username;
+  /// Password authentication (and the answer to keyboard-interactive password prompts when
+  /// no keyboard_interactive handler is set).
+  std::optional<secret_string> password;
+  /// Public-key authentication with a parsed private key (or certificate with private key).
+  std::optional<key> private_key;
+  /// Try keyboard-interactive after the other methods (the seed's tryKeyboard).
+  bool try_keyboard = false;
+  /// Answers keyboard-interactive rounds: call the completion with one answer per prompt
+  /// (the seed's `keyboard-interactive` event and its finish callback).
+  std::function<void(const keyboard_interactive_request&, detail::unique_function<void(std::vector<secret_string>)>)>
+      keyboard_interactive;
+  /// Decides whether to trust the server's host key: call the completion once with the
+  /// verdict, now or later (the seed's hostVerifier, sync or async). Unset: every key is
+  /// accepted and a debug line says so (the seed's behaviour); set one in production.
+  std::function<void(const host_key_info&, detail::unique_function<void(bool)>)> host_verifier;
+  /// The server's USERAUTH_BANNER text (the seed's `banner` event).
+  std::function<void(std::string_view)> banner;
+  /// Local diagnostics (the seed's `debug`).
+  std::function<void(std::string_view)> debug;
+  /// Called after every key exchange (the seed's `handshake` event; `rekey` when not initial).
+  std::function<void(const negotiated_algorithms&, bool initial)> handshake;
+
+  algorithm_preferences algorithms = algorithm_preferences::defaults();
+  /// Software version in our identification line (the seed's `ident`).
+  std::string ident = "sshlib_0.1";
+  /// Time allowed from connecting to authenticated (the seed's readyTimeout); zero: none.
+  std::chrono::milliseconds ready_timeout{20000};
+  /// Offer strict key exchange (Terrapin mitigation). Leave on.
+  bool strict_kex = true;
+  /// Rekey after this many bytes in either direction.
+  std::uint64_t rekey_bytes = std::uint64_t{1} << 30;
+};
+
+class client_impl;
+
+class client {
+public:
+  using executor_type = boost::asio::any_io_executor;
+
+  explicit client(executor_type executor);
+  ~client();
+  client(client&&) noexcept;
+  client& operator=(client&&) noexcept;
+
+  executor_type get_executor() const noexcept;
+
+  /// Runs SSH over `stream` (already connected; the seed's `sock`): version exchange, key
+  /// exchange, host key verification and user authentication.
+  /// Completion: void(boost::system::error_code). Errors (sshlib category unless noted):
+  /// connection_lost, invalid_version_line, no_common_algorithm, host_key_rejected,
+  /// authentication_failed (no method succeeded), disconnected_by_peer, timeout,
+  /// protocol_error, strict_kex_violation. last_error() has the details.
+  template <class Token>
+  auto async_connect(std::unique_ptr<byte_stream> stream, client_config config, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler, std::unique_ptr<byte_stream> s, client_config c) {
+          do_connect(std::move(s), std::move(c), {}, 0,
+                     detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token, std::move(stream), std::move(config));
+  }
+
+  /// Resolves `host`, connects over TCP to the first address that answers, then as above.
+  template <class Token>
+  auto async_connect(std::string host, std::uint16_t port, client_config config, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler, std::string h, std::uint16_t p, client_config c) {
+          do_connect(nullptr, std::move(c), std::move(h), p,
+                     detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token, std::move(host), port, std::move(config));
+  }
+
+  /// Starts a key re-exchange (the seed's rekey()). Errors via last_error if it fails.
+  void rekey();
+  /// Sends DISCONNECT and closes (the seed's end()).
+  void end();
+
+  bool is_authenticated() const noexcept;
+  /// The algorithms of the last key exchange (empty before the first).
+  std::optional<negotiated_algorithms> negotiated() const;
+  /// The server's identification line, parsed.
+  std::string server_identification() const;
+  /// What ended the connection or failed the last operation, with details.
+  std::optional<sshlib::error> last_error() const;
+  /// The methods the server listed as able to continue after the last failure.
+  std::vector<std::string> auth_methods_left() const;
+
+  /// For the connection layer built on top.
+  client_impl& impl() noexcept { return *impl_; }
+
+private:
+  void do_connect(std::unique_ptr<byte_stream> stream, client_config config, std::string host, std::uint16_t port,
+                  detail::completion<boost::system::error_code> done);
+
+  std::shared_ptr<client_impl> impl_;
+};
+
+}  // namespace sshlib

@@ -1,0 +1,222 @@
+#include "auth/client_auth.hpp"
+
+#include "auth/userauth_messages.hpp"
+#include "transport/message_numbers.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sshlib::auth {
+namespace asio = boost::asio;
+namespace msg = transport::msg;
+
+namespace {
+
+bool listed(const std::vector<std::string>& methods, std::string_view m) {
+  return std::find(methods.begin(), methods.end(), m) != methods.end();
+}
+
+bool contains_name(std::string_view list, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    const auto comma = list.find(',', pos);
+    const auto item = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    if (item == name) return true;
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+// Awaits a user callback that answers through a completion (keyboard-interactive prompts).
+template <class T, class Start>
+asio::awaitable<T> await_callback(Start start) {
+  auto token = asio::use_awaitable;
+  co_return co_await asio::async_initiate<decltype(token), void(T)>(
+      [start = std::move(start)](auto handler) mutable {
+        auto ex = asio::get_associated_executor(handler);
+        start(detail::erase_handler<T>(std::move(handler), ex));
+      },
+      token);
+}
+
+enum class outcome { success, failure };
+
+class client_authenticator {
+public:
+  client_authenticator(transport::transport_session& s, const client_config& c, client_auth_state& st)
+      : s_(s), c_(c), st_(st) {}
+
+  // Waits for the answer to one request: SUCCESS, FAILURE (recorded in state), or a
+  // method-specific message 60-79 returned to the caller. Banners are passed on.
+  asio::awaitable<result<transport::incoming_packet>> next_reply() {
+    while (true) {
+      auto p = co_await s_.receive();
+      if (!p) co_return p.error();
+      const std::uint8_t n = p->payload[0];
+      if (n == msg::userauth_banner) {
+        auto b = parse_banner(p->payload);
+        if (!b) co_return b.error();
+        if (c_.banner) c_.banner(b->text);
+        continue;
+      }
+      if (n == msg::userauth_failure) {
+        auto f = parse_failure(p->payload);
+        if (!f) co_return f.error();
+        st_.methods_left = std::move(f->methods);
+        st_.partial_success = f->partial_success;
+      }
+      if (n == msg::userauth_success || n == msg::userauth_failure || (n >= 60 && n <= 79)) co_return std::move(*p);
+      s_.machine().send_unimplemented(p->sequence);
+    }
+  }
+
+  // Sends a request and reduces the reply to success or failure.
+  asio::awaitable<result<outcome>> simple(bytes request) {
+    if (auto r = s_.send(request); !r) co_return r.error();
+    auto reply = co_await next_reply();
+    if (!reply) co_return reply.error();
+    if (reply->payload[0] == msg::userauth_success) co_return outcome::success;
+    if (reply->payload[0] == msg::userauth_failure) co_return outcome::failure;
+    co_return error{errc::protocol_error, "unexpected reply " + std::to_string(reply->payload[0]) + " to " + tried_.back()};
+  }
+
+  asio::awaitable<result<outcome>> try_password() {
+    tried_.push_back("password");
+    // The seed's `change password` flow needs a new password from the application; without
+    // one, a change request counts as a failure.
+    if (auto r = s_.send(request_password(c_.username, c_.password->as_bytes())); !r) co_return r.error();
+    auto reply = co_await next_reply();
+    if (!reply) co_return reply.error();
+    if (reply->payload[0] == msg::userauth_success) co_return outcome::success;
+    if (reply->payload[0] == msg::userauth_failure) co_return outcome::failure;
+    auto change = parse_password_change_request(reply->payload);
+    if (!change) co_return change.error();
+    s_.debug("server asks for a password change: " + change->prompt);
+    // Wait for the FAILURE that ends this attempt: we do not answer the change request.
+    co_return outcome::failure;
+  }
+
+  asio::awaitable<result<outcome>> try_publickey() {
+    const key& k = *c_.private_key;
+    const std::string algorithm = publickey_algorithm(k, s_.machine().peer_extensions());
+    const bytes blob = k.public_blob();
+    tried_.push_back("publickey " + algorithm);
+    // Query first (RFC 4252 section 7): a refused key costs no signature.
+    if (auto r = s_.send(request_publickey_query(c_.username, algorithm, blob)); !r) co_return r.error();
+    auto reply = co_await next_reply();
+    if (!reply) co_return reply.error();
+    if (reply->payload[0] == msg::userauth_failure) co_return outcome::failure;
+    if (reply->payload[0] == msg::userauth_success) {
+      co_return error{errc::protocol_error, "server reported success for a publickey query"};
+    }
+    auto ok = parse_pk_ok(reply->payload);
+    if (!ok) co_return ok.error();
+    if (ok->algorithm != algorithm || ok->key_blob != blob) {
+      co_return error{errc::protocol_error, "PK_OK for another key or algorithm"};
+    }
+    const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), c_.username, algorithm, blob);
+    auto sig = k.sign(signed_data, signature_algorithm(algorithm));
+    if (!sig) co_return sig.error();
+    co_return co_await simple(request_publickey_signed(c_.username, algorithm, blob, *sig));
+  }
+
+  asio::awaitable<result<outcome>> try_keyboard_interactive() {
+    tried_.push_back("keyboard-interactive");
+    if (auto r = s_.send(request_keyboard_interactive(c_.username)); !r) co_return r.error();
+    for (int round = 0; round < 32; ++round) {
+      auto reply = co_await next_reply();
+      if (!reply) co_return reply.error();
+      if (reply->payload[0] == msg::userauth_success) co_return outcome::success;
+      if (reply->payload[0] == msg::userauth_failure) co_return outcome::failure;
+      auto info = parse_info_request(reply->payload);
+      if (!info) co_return info.error();
+      std::vector<secret_string> answers;
+      if (c_.keyboard_interactive) {
+        keyboard_interactive_request req{info->name, info->instructions, info->language, {}};
+        for (const auto& p : info->prompts) req.prompts.push_back({p.text, p.echo});
+        answers = co_await await_callback<std::vector<secret_string>>(
+            [&](detail::unique_function<void(std::vector<secret_string>)> done) {
+              c_.keyboard_interactive(req, std::move(done));
+            });
+      } else {
+        // Without a handler, answer password-like prompts with the configured password.
+        for (std::size_t i = 0; i < info->prompts.size(); ++i) answers.push_back(c_.password.value_or(secret_string{}));
+      }
+      if (answers.size() != info->prompts.size()) {
+        co_return error{errc::invalid_value, "keyboard-interactive handler gave " + std::to_string(answers.size()) +
+                                                 " answers to " + std::to_string(info->prompts.size()) + " prompts"};
+      }
+      if (auto r = s_.send(info_response(answers)); !r) co_return r.error();
+    }
+    co_return error{errc::protocol_error, "too many keyboard-interactive rounds"};
+  }
+
+  asio::awaitable<result<void>> run() {
+    if (auto r = s_.send(service_request(service_userauth)); !r) co_return r.error();
+    auto accept = co_await s_.receive();
+    if (!accept) co_return accept.error();
+    if (auto r = parse_service_accept(accept->payload, service_userauth); !r) co_return r.error();
+
+    // The seed's default order: none, password, publickey, (agent), keyboard-interactive.
+    auto first = co_await simple(request_none(c_.username));
+    if (!first) co_return first.error();
+    if (*first == outcome::success) co_return result<void>{};
+    struct step {
+      std::string_view method;
+      bool configured;
+      asio::awaitable<result<outcome>> (client_authenticator::*run)();
+    };
+    const step steps[] = {
+        {"password", c_.password.has_value(), &client_authenticator::try_password},
+        {"publickey", c_.private_key.has_value(), &client_authenticator::try_publickey},
+        {"keyboard-interactive", c_.try_keyboard, &client_authenticator::try_keyboard_interactive},
+    };
+    for (const auto& st : steps) {
+      if (!st.configured || !listed(st_.methods_left, st.method)) continue;
+      auto r = co_await (this->*st.run)();
+      if (!r) co_return r.error();
+      if (*r == outcome::success) co_return result<void>{};
+    }
+    std::string detail = "tried";
+    for (const auto& t : tried_) detail += " " + t + ";";
+    detail += " server allows:";
+    for (const auto& m : st_.methods_left) detail += " " + m;
+    co_return error{errc::authentication_failed, detail};
+  }
+
+private:
+  static std::string signature_algorithm(const std::string& algorithm) {
+    constexpr std::string_view suffix = "-cert-v01@openssh.com";
+    if (algorithm.ends_with(suffix)) return algorithm.substr(0, algorithm.size() - suffix.size());
+    return algorithm;
+  }
+
+  transport::transport_session& s_;
+  const client_config& c_;
+  client_auth_state& st_;
+  std::vector<std::string> tried_{"none"};
+};
+
+}  // namespace
+
+std::string publickey_algorithm(const key& k, const std::map<std::string, std::string>& server_extensions) {
+  const std::string type = k.type();
+  if (k.kind() != key_type::rsa) return type;
+  std::string base = "ssh-rsa";
+  if (auto it = server_extensions.find("server-sig-algs"); it != server_extensions.end()) {
+    if (contains_name(it->second, "rsa-sha2-512")) {
+      base = "rsa-sha2-512";
+    } else if (contains_name(it->second, "rsa-sha2-256")) {
+      base = "rsa-sha2-256";
+    }
+  }
+  return k.is_certificate() ? base + "-cert-v01@openssh.com" : base;
+}
+
+asio::awaitable<result<void>> authenticate_client(transport::transport_session& session, const client_config& config,
+                                                  client_auth_state& state) {
+  client_authenticator a(session, config, state);
+  co_return co_await a.run();
+}
+
+}  // namespace sshlib::auth

@@ -1,0 +1,154 @@
+// sshlib::client: connecting (TCP or a given stream), host key verification, and running
+// user authentication; the public members forward to client_impl.
+#include "connection/client_impl.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sshlib {
+namespace asio = boost::asio;
+
+client::client(executor_type executor) : impl_(std::make_shared<client_impl>(std::move(executor))) {}
+client::~client() {
+  if (impl_ && impl_->session_) impl_->session_->close();
+}
+client::client(client&&) noexcept = default;
+client& client::operator=(client&&) noexcept = default;
+
+client::executor_type client::get_executor() const noexcept { return impl_->executor_; }
+void client::rekey() { impl_->rekey(); }
+void client::end() { impl_->end(); }
+bool client::is_authenticated() const noexcept { return impl_->authenticated_; }
+std::optional<negotiated_algorithms> client::negotiated() const { return impl_->negotiated_; }
+std::optional<sshlib::error> client::last_error() const { return impl_->last_error_; }
+std::vector<std::string> client::auth_methods_left() const { return impl_->auth_state_.methods_left; }
+std::string client::server_identification() const {
+  if (!impl_->session_) return {};
+  return impl_->session_->machine().peer().raw;
+}
+
+void client::do_connect(std::unique_ptr<byte_stream> stream, client_config config, std::string host, std::uint16_t port,
+                        detail::completion<boost::system::error_code> done) {
+  auto impl = impl_;
+  asio::co_spawn(
+      impl->executor_,
+      [impl, s = std::move(stream), c = std::move(config), h = std::move(host), port]() mutable {
+        return impl->connect(std::move(s), std::move(c), std::move(h), port);
+      },
+      [done = std::move(done)](std::exception_ptr e, boost::system::error_code ec) mutable {
+        if (e) ec = make_error_code(errc::protocol_error);
+        done(ec);
+      });
+}
+
+boost::system::error_code client_impl::fail(sshlib::error e) {
+  if (config_.debug) config_.debug("connect failed: " + e.message());
+  if (session_) session_->fail(e);
+  last_error_ = e;
+  ready_timer_.cancel();
+  return e.code;
+}
+
+asio::awaitable<result<std::unique_ptr<byte_stream>>> client_impl::open_tcp(const std::string& host,
+                                                                             std::uint16_t port) {
+  boost::system::error_code ec;
+  asio::ip::tcp::resolver resolver(executor_);
+  auto endpoints = co_await resolver.async_resolve(host, std::to_string(port), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return error{ec, "resolving " + host + ": " + ec.message()};
+  asio::ip::tcp::socket socket(executor_);
+  co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return error{ec, "connecting to " + host + " port " + std::to_string(port) + ": " + ec.message()};
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return make_byte_stream(std::move(socket));
+}
+
+transport::session_hooks client_impl::make_hooks() {
+  transport::session_hooks hooks;
+  std::weak_ptr<client_impl> weak = weak_from_this();
+  hooks.debug = config_.debug;
+  hooks.verify_host_key = [weak](const transport::events::verify_host_key& v, detail::unique_function<void(bool)> done) {
+    auto self = weak.lock();
+    if (!self) return done(false);
+    auto k = key::from_public_blob(v.host_key_blob);
+    if (!k) {
+      self->last_error_ = error{errc::host_key_rejected, "unparseable host key: " + k.error().message()};
+      return done(false);
+    }
+    host_key_info info{*k, v.algorithm, k->fingerprint_sha256(), self->host_, self->port_};
+    if (!self->config_.host_verifier) {
+      if (self->config_.debug) self->config_.debug("no host verifier: accepting " + info.fingerprint_sha256);
+      return done(true);
+    }
+    self->config_.host_verifier(info, [weak, done = std::move(done), fp = info.fingerprint_sha256](bool ok) mutable {
+      if (auto s = weak.lock(); s && !ok) s->last_error_ = error{errc::host_key_rejected, "host key " + fp + " rejected by the verifier"};
+      done(ok);
+    });
+  };
+  hooks.handshake = [weak](const transport::events::handshake_done& h) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->negotiated_ = h.negotiated;
+    if (self->config_.handshake) self->config_.handshake(h.negotiated, h.initial);
+  };
+  hooks.closed = [weak](const sshlib::error& e) {
+    if (auto self = weak.lock(); self && !self->last_error_) self->last_error_ = e;
+  };
+  return hooks;
+}
+
+asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<byte_stream> stream,
+                                                                client_config config, std::string host,
+                                                                std::uint16_t port) {
+  if (session_) co_return fail({errc::invalid_value, "this client is already connected"});
+  config_ = std::move(config);
+  host_ = std::move(host);
+  port_ = port;
+  last_error_.reset();
+  if (config_.ready_timeout.count() > 0) {
+    ready_timer_.expires_after(config_.ready_timeout);
+    std::weak_ptr<client_impl> weak = weak_from_this();
+    ready_timer_.async_wait([weak](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->authenticated_) return;
+      self->fail({errc::timeout, "not authenticated within the ready timeout"});
+      if (!self->session_) self->last_error_ = error{errc::timeout, "ready timeout while connecting"};
+    });
+  }
+  if (!stream) {
+    auto s = co_await open_tcp(host_, port_);
+    if (!s) co_return fail(s.error());
+    stream = std::move(*s);
+  }
+  transport::transport_settings settings;
+  settings.side = transport::role::client;
+  settings.software_version = config_.ident;
+  settings.algorithms = config_.algorithms;
+  settings.strict_kex = config_.strict_kex;
+  settings.rekey_bytes = config_.rekey_bytes;
+  auto machine = transport::transport_machine::create(std::move(settings));
+  if (!machine) co_return fail(machine.error());
+  session_ = std::make_shared<transport::transport_session>(std::move(stream), std::move(*machine), make_hooks());
+  session_->start();
+  if (auto r = co_await session_->wait_handshake(); !r) co_return fail(last_error_.value_or(r.error()));
+  if (auto r = co_await auth::authenticate_client(*session_, config_, auth_state_); !r) {
+    co_return fail(last_error_.value_or(r.error()));
+  }
+  authenticated_ = true;
+  ready_timer_.cancel();
+  co_return boost::system::error_code{};
+}
+
+void client_impl::end() {
+  ready_timer_.cancel();
+  if (session_) session_->close();
+}
+
+void client_impl::rekey() {
+  if (!session_) return;
+  if (auto r = session_->rekey(); !r) last_error_ = r.error();
+}
+
+}  // namespace sshlib
