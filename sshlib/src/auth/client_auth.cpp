@@ -1,6 +1,7 @@
 #include "auth/client_auth.hpp"
 
 #include "auth/userauth_messages.hpp"
+#include "common/await_callback.hpp"
 #include "transport/message_numbers.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -25,18 +26,6 @@ bool contains_name(std::string_view list, std::string_view name) {
     pos = comma + 1;
   }
   return false;
-}
-
-// Awaits a user callback that answers through a completion (keyboard-interactive prompts).
-template <class T, class Start>
-asio::awaitable<T> await_callback(Start start) {
-  auto token = asio::use_awaitable;
-  co_return co_await asio::async_initiate<decltype(token), void(T)>(
-      [start = std::move(start)](auto handler) mutable {
-        auto ex = asio::get_associated_executor(handler);
-        start(detail::erase_handler<T>(std::move(handler), ex));
-      },
-      token);
 }
 
 enum class outcome { success, failure };
@@ -134,7 +123,7 @@ public:
       if (c_.keyboard_interactive) {
         keyboard_interactive_request req{info->name, info->instructions, info->language, {}};
         for (const auto& p : info->prompts) req.prompts.push_back({p.text, p.echo});
-        answers = co_await await_callback<std::vector<secret_string>>(
+        answers = co_await detail::await_callback<std::vector<secret_string>>(
             [&](detail::unique_function<void(std::vector<secret_string>)> done) {
               c_.keyboard_interactive(req, std::move(done));
             });

@@ -1,0 +1,167 @@
+// The server side of an SSH connection (the seed's Server and its per-client Connection):
+// version and key exchange with our host keys, then user authentication decided by the
+// application through auth_request (the seed's `authentication` event and its ctx).
+// Channels and sessions build on it in the connection layer.
+//
+// Threading: a server_connection belongs to its stream's executor; call it from there.
+#pragma once
+
+#include <sshlib/algorithms.hpp>
+#include <sshlib/bytes.hpp>
+#include <sshlib/detail/erased_handler.hpp>
+#include <sshlib/error.hpp>
+#include <sshlib/key.hpp>
+#include <sshlib/result.hpp>
+#include <sshlib/stream.hpp>
+
+#include <boost/asio/async_result.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sshlib {
+
+/// The client's identification (the seed's `info.header` of the `connection` event).
+struct client_identification {
+  std::string raw;       // identRaw
+  std::string protocol;  // "2.0"
+  std::string software;  // "OpenSSH_9.2p1"
+  std::string comments;
+};
+
+/// One keyboard-interactive prompt sent to the client.
+struct server_prompt {
+  std::string prompt;
+  bool echo = false;
+};
+
+class auth_request_state;
+
+/// One authentication attempt (the seed's ctx). Exactly one of accept(), reject() or, for
+/// keyboard-interactive, prompt() must be called (now or later); destroying it unanswered
+/// rejects. Copies share the same attempt.
+class auth_request {
+public:
+  enum class method_kind { none, password, publickey, keyboard_interactive, hostbased };
+
+  const std::string& username() const noexcept;
+  const std::string& service() const noexcept;
+  /// "none", "password", "publickey", "keyboard-interactive", "hostbased".
+  const std::string& method() const noexcept;
+  method_kind kind() const noexcept;
+
+  /// password: the password (and for a change request, the new one: the seed's
+  /// requestChange flow is answered with reject() or accept()).
+  const secret_string& password() const noexcept;
+  const std::optional<secret_string>& new_password() const noexcept;
+
+  /// publickey and hostbased: the key offered. For publickey, has_signature() says whether
+  /// this is the final attempt; the library has already verified that signature over the
+  /// session, so accepting means "this key may log in". Without a signature, accept() only
+  /// answers PK_OK (the client may then sign); it never authenticates.
+  const std::optional<key>& public_key() const noexcept;
+  const std::string& key_algorithm() const noexcept;
+  bool has_signature() const noexcept;
+  /// hostbased: the client host and user names it claims (signature verified by the library).
+  const std::string& client_host() const noexcept;
+  const std::string& client_user() const noexcept;
+  /// keyboard-interactive: the submethods the client asked for.
+  const std::string& submethods() const noexcept;
+
+  /// Accepts this attempt.
+  void accept();
+  /// Rejects it. `methods_left` defaults to the server's configured methods; with
+  /// `partial_success` the attempt counts as one factor of a multi-factor login.
+  void reject(std::vector<std::string> methods_left = {}, bool partial_success = false);
+  /// keyboard-interactive: asks the client; `answers` receives one reply per prompt (or an
+  /// empty vector if the client went away), then call accept/reject/prompt again.
+  void prompt(std::vector<server_prompt> prompts, std::string title, std::string instructions,
+              std::function<void(std::vector<secret_string>)> answers);
+
+  explicit auth_request(std::shared_ptr<auth_request_state> s) : s_(std::move(s)) {}
+
+private:
+  std::shared_ptr<auth_request_state> s_;
+};
+
+struct server_config {
+  /// Private host keys (and host certificates with their private keys). Required.
+  std::vector<key> host_keys;
+  algorithm_preferences algorithms = algorithm_preferences::defaults();
+  /// Software version of our identification line (the seed's `ident`).
+  std::string ident = "sshlib_0.1";
+  /// Text sent before the identification (the seed's `greeting`).
+  std::string greeting;
+  /// USERAUTH_BANNER text sent before the first authentication reply (the seed's `banner`).
+  std::string banner;
+  /// Methods listed in USERAUTH_FAILURE unless reject() names others.
+  std::vector<std::string> auth_methods = {"publickey", "password", "keyboard-interactive"};
+  /// Failed attempts (not counting "none") before we disconnect.
+  unsigned max_auth_attempts = 6;
+  /// Time from accept to authenticated before we disconnect (OpenSSH's LoginGraceTime).
+  std::chrono::milliseconds login_grace_time{120000};
+  /// Every failure is answered no sooner than this after its request arrived, so that the
+  /// time to a rejection does not tell which check failed.
+  std::chrono::milliseconds failure_delay{20};
+  /// The seed's `authentication` event. Unset: every attempt is rejected.
+  std::function<void(auth_request)> authentication;
+  std::function<void(std::string_view)> debug;
+  std::function<void(const negotiated_algorithms&, bool initial)> handshake;
+  bool strict_kex = true;
+  std::uint64_t rekey_bytes = std::uint64_t{1} << 30;
+};
+
+class server_connection_impl;
+
+class server_connection {
+public:
+  using executor_type = boost::asio::any_io_executor;
+
+  /// Takes over an accepted stream.
+  server_connection(std::unique_ptr<byte_stream> stream, server_config config);
+  ~server_connection();
+  server_connection(server_connection&&) noexcept;
+  server_connection& operator=(server_connection&&) noexcept;
+
+  executor_type get_executor() const noexcept;
+
+  /// Runs the handshake and authentication. Completion: void(boost::system::error_code);
+  /// success means a user is authenticated (username()). Errors: timeout (login grace),
+  /// authentication_failed (too many attempts, or the client gave up), connection_lost,
+  /// invalid_version_line, no_common_algorithm, protocol_error, strict_kex_violation,
+  /// disconnected_by_peer. last_error() has details.
+  template <class Token>
+  auto async_handshake(Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          do_handshake(detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token);
+  }
+
+  const std::string& username() const noexcept;
+  std::optional<client_identification> client_ident() const;
+  std::optional<negotiated_algorithms> negotiated() const;
+  std::optional<sshlib::error> last_error() const;
+  /// The methods that authenticated the user, in order (e.g. publickey, keyboard-interactive).
+  const std::vector<std::string>& auth_methods_used() const noexcept;
+  /// The key that authenticated the user, if publickey did (the one whose signature
+  /// verified, never merely one offered).
+  const std::optional<key>& auth_key() const noexcept;
+
+  void rekey();
+  /// Sends DISCONNECT and closes (the seed's end()).
+  void end();
+
+  server_connection_impl& impl() noexcept { return *impl_; }
+
+private:
+  void do_handshake(detail::completion<boost::system::error_code> done);
+  std::shared_ptr<server_connection_impl> impl_;
+};
+
+}  // namespace sshlib
