@@ -410,7 +410,8 @@ result<void> transport_machine::host_key_verdict(bool trusted) {
     return fail(errc::host_key_rejected, "host key verification failed", disconnect_reason::host_key_not_verifiable);
   }
   if (auto r = send_newkeys(); !r) return r;
-  return {};
+  // Input that arrived while we waited (the server's NEWKEYS, EXT_INFO) is processed now.
+  return process();
 }
 
 result<std::unique_ptr<crypto::packet_protection>> transport_machine::make_protection(bool outgoing) const {

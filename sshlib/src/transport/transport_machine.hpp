@@ -114,7 +114,8 @@ public:
   result<void> send(byte_view payload);
   /// Starts a key re-exchange unless one is running. Errors: connection_closed.
   result<void> request_rekey();
-  /// Client: the answer to events::verify_host_key.
+  /// Client: the answer to events::verify_host_key. On trust it continues with the input
+  /// buffered meanwhile (errors as for process()).
   result<void> host_key_verdict(bool trusted);
   /// Queues SSH_MSG_DISCONNECT and refuses all further traffic.
   void disconnect(disconnect_reason reason, std::string_view description);
