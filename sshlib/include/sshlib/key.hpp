@@ -106,6 +106,11 @@ public:
   key plain() const;
   /// A copy without the private half.
   key public_only() const;
+  /// This private key carrying `cert` (a certificate of this key's public half), e.g. a host
+  /// key and the host certificate `ssh-keygen -s` made for it. Errors: certificate_invalid
+  /// when `cert` is not a certificate, key_mismatch when it certifies another key,
+  /// not_a_private_key.
+  result<key> with_certificate(const key& cert) const;
 
   /// True when both keys have the same public blob (so a certificate never equals its plain
   /// key; compare plain() for that). Private halves and comments are ignored.

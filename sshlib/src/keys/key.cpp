@@ -95,6 +95,16 @@ key key::public_only() const {
   return keys::make_key(std::move(*pub));
 }
 
+result<key> key::with_certificate(const key& cert) const {
+  if (!impl_->has_private) return error{errc::not_a_private_key, "with_certificate needs the private key"};
+  if (!cert.impl_->cert) return error{errc::certificate_invalid, "not a certificate"};
+  if (!plain().equals(cert.plain())) return error{errc::key_mismatch, "the certificate certifies another key"};
+  auto c = keys::copy_impl(*impl_);
+  c.cert = cert.impl_->cert;
+  c.cert_blob = cert.impl_->cert_blob;
+  return keys::make_key(std::move(c));
+}
+
 bool key::equals(const key& other) const {
   return keys::public_blob(*impl_) == keys::public_blob(*other.impl_);
 }

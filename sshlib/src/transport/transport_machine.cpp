@@ -18,6 +18,16 @@ result<std::unique_ptr<transport_machine>> transport_machine::create(transport_s
   for (const auto& k : settings.host_keys) {
     if (!k.is_private()) return error{errc::invalid_value, "host key " + k.fingerprint_sha256() + " has no private half"};
   }
+  // A host certificate also serves its plain key, for clients that do not take certificates.
+  const std::size_t configured = settings.host_keys.size();
+  for (std::size_t i = 0; i < configured; ++i) {
+    const key& k = settings.host_keys[i];
+    if (!k.is_certificate()) continue;
+    const key plain = k.plain();
+    const bool listed = std::any_of(settings.host_keys.begin(), settings.host_keys.end(),
+                                    [&](const key& other) { return other.equals(plain); });
+    if (!listed) settings.host_keys.push_back(plain);
+  }
   auto ident = make_identification(settings.software_version, settings.comments);
   if (!ident) return ident.error();
   auto m = std::make_unique<transport_machine>(std::move(settings));

@@ -2,6 +2,8 @@
 // every key type, and one connection forced to each algorithm both sides support.
 #include "client_sshd_support.hpp"
 
+#include "support/process.hpp"
+
 #include <sshlib/key.hpp>
 
 #include <gtest/gtest.h>
@@ -188,6 +190,34 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(algorithm_case{compression, "none", "Compression", "no"},
                       algorithm_case{compression, "zlib@openssh.com", "Compression", "yes"}),
     case_name);
+
+}  // namespace
+}  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+TEST(ClientCertificates, UserCertificateAcceptedThroughTrustedUserCAKeys) {
+  if (auto why = sshd_server::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  temp_dir dir;
+  const auto ca = dir / "user_ca";
+  ASSERT_EQ(run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ca.string()}).exit_code, 0);
+  sshd_server server({"TrustedUserCAKeys " + ca.string() + ".pub"});
+  for (auto type : {key_type::ed25519, key_type::ecdsa_p256, key_type::rsa}) {
+    const key user = generate_key(type, type == key_type::rsa ? 2048 : 0).value();
+    write_file(dir / "user.pub", user.public_only().public_ssh() + "\n");
+    const auto signed_cert = run_process(
+        {"ssh-keygen", "-q", "-s", ca.string(), "-I", "test-user", "-n", sshd_server::user(), (dir / "user.pub").string()});
+    ASSERT_EQ(signed_cert.exit_code, 0) << signed_cert.err;
+    client_config c;
+    c.username = sshd_server::user();
+    c.private_key = user.with_certificate(parse_key(as_bytes(read_file(dir / "user-cert.pub"))).value()).value();
+    const auto o = connect_to_sshd(server, c);
+    EXPECT_FALSE(o.ec) << key_type_name(type) << ": " << o.ec.message() << "\n" << server.log();
+  }
+  EXPECT_NE(server.log().find("Accepted publickey for " + sshd_server::user()), std::string::npos);
+  EXPECT_NE(server.log().find("ID test-user"), std::string::npos) << server.log();
+}
 
 }  // namespace
 }  // namespace sshlib::test

@@ -262,3 +262,37 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+TEST_F(SshToOurServer, HostCertificateAcceptedThroughCertAuthority) {
+  // A CA made by ssh-keygen signs our ed25519 host key; ssh trusts the CA, not the key.
+  const auto ca = dir_ / "host_ca";
+  ASSERT_EQ(run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ca.string()}).exit_code, 0);
+  const key host = host_keys_.front();
+  write_file(dir_ / "host.pub", host.public_only().public_ssh() + "\n");
+  const auto signed_cert = run_process({"ssh-keygen", "-q", "-s", ca.string(), "-h", "-I", "test-host", "-n", "127.0.0.1",
+                                        (dir_ / "host.pub").string()});
+  ASSERT_EQ(signed_cert.exit_code, 0) << signed_cert.err;
+  const key cert = parse_key(as_bytes(read_file(dir_ / "host-cert.pub"))).value();
+  auto c = base_config();
+  c.host_keys = {host.with_certificate(cert).value()};
+  c.authentication = [](auth_request req) {
+    if (req.kind() == auth_request::method_kind::publickey) return req.accept();
+    req.reject({"publickey"});
+  };
+  start(c);
+  write_file(dir_ / "known_hosts", "@cert-authority [127.0.0.1]:" + std::to_string(server_->port()) + " " +
+                                       read_file(ca.string() + ".pub"));
+  const auto r = ssh({"HostKeyAlgorithms=ssh-ed25519-cert-v01@openssh.com"});
+  const auto o = server_->next_outcome();
+  ASSERT_TRUE(o);
+  EXPECT_FALSE(o->ec) << o->detail << "\n" << r.err;
+  ASSERT_TRUE(o->negotiated);
+  EXPECT_EQ(o->negotiated->host_key, "ssh-ed25519-cert-v01@openssh.com");
+  EXPECT_NE(r.err.find("Server host certificate"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace sshlib::test
