@@ -58,6 +58,19 @@ struct client_config {
   std::optional<secret_string> password;
   /// Public-key authentication with a parsed private key (or certificate with private key).
   std::optional<key> private_key;
+  /// The server asked for a new password (RFC 4252 section 8; the seed's `change password`
+  /// event): call the completion with the new password, or nullopt to give up on password
+  /// authentication. Unset: a change request counts as a failure.
+  std::function<void(std::string_view prompt, detail::unique_function<void(std::optional<secret_string>)>)>
+      change_password;
+  /// Host-based authentication (RFC 4252 section 9): the local host's private key and the
+  /// names the server checks (the seed's localHostname / localUsername).
+  struct hostbased_identity {
+    key host_key;
+    std::string local_hostname;
+    std::string local_username;
+  };
+  std::optional<hostbased_identity> hostbased;
   /// Try keyboard-interactive after the other methods (the seed's tryKeyboard).
   bool try_keyboard = false;
   /// Answers keyboard-interactive rounds: call the completion with one answer per prompt

@@ -82,6 +82,10 @@ public:
   void prompt(std::vector<server_prompt> prompts, std::string title, std::string instructions,
               std::function<void(std::vector<secret_string>)> answers);
 
+  /// password: refuses this password but asks the client for a new one (RFC 4252 section 8,
+  /// SSH_MSG_USERAUTH_PASSWD_CHANGEREQ); the client's next request carries new_password().
+  void require_password_change(std::string prompt);
+
   explicit auth_request(std::shared_ptr<auth_request_state> s) : s_(std::move(s)) {}
 
 private:

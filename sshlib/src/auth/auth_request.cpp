@@ -53,4 +53,11 @@ void auth_request::prompt(std::vector<server_prompt> prompts, std::string title,
   s_->answer(std::move(d));
 }
 
+void auth_request::require_password_change(std::string prompt) {
+  auth_decision d;
+  d.kind = auth_decision::change_password;
+  d.title = std::move(prompt);
+  s_->answer(std::move(d));
+}
+
 }  // namespace sshlib

@@ -9,7 +9,7 @@
 namespace sshlib {
 
 struct auth_decision {
-  enum kind_t { reject, accept, prompt } kind = reject;
+  enum kind_t { reject, accept, prompt, change_password } kind = reject;
   std::vector<std::string> methods;
   bool partial_success = false;
   std::vector<server_prompt> prompts;

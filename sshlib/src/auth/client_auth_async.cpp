@@ -3,6 +3,7 @@
 #include "auth/userauth_messages.hpp"
 #include "common/await_callback.hpp"
 #include "transport/message_numbers.hpp"
+#include "wire/writer.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -81,8 +82,32 @@ public:
     auto change = parse_password_change_request(reply->payload);
     if (!change) co_return change.error();
     s_.debug("server asks for a password change: " + change->prompt);
-    // Wait for the FAILURE that ends this attempt: we do not answer the change request.
-    co_return outcome::failure;
+    if (!c_.change_password) co_return outcome::failure;
+    auto new_password = co_await detail::await_callback<std::optional<secret_string>>(
+        [&](detail::unique_function<void(std::optional<secret_string>)> done) {
+          c_.change_password(change->prompt, std::move(done));
+        });
+    if (!new_password) co_return outcome::failure;
+    tried_.push_back("password change");
+    co_return co_await simple(request_password_change(c_.username, c_.password->as_bytes(), new_password->as_bytes()));
+  }
+
+  asio::awaitable<result<outcome>> try_hostbased() {
+    const auto& h = *c_.hostbased;
+    const std::string algorithm = publickey_algorithm(h.host_key, s_.machine().peer_extensions());
+    const bytes blob = h.host_key.public_blob();
+    tried_.push_back("hostbased " + algorithm);
+    // RFC 4252 section 9: the signature covers the request fields after the session id.
+    const bytes request = request_hostbased_unsigned(c_.username, algorithm, blob, h.local_hostname, h.local_username);
+    bytes signed_data;
+    wire::writer w(signed_data);
+    w.write_string(*s_.machine().session_id());
+    w.write_raw(request);
+    auto sig = h.host_key.sign(signed_data, signature_algorithm(algorithm));
+    if (!sig) co_return sig.error();
+    bytes full = request;
+    wire::writer(full).write_string(*sig);
+    co_return co_await simple(std::move(full));
   }
 
   asio::awaitable<result<outcome>> try_publickey() {
@@ -159,6 +184,7 @@ public:
         {"password", c_.password.has_value(), &client_authenticator::try_password},
         {"publickey", c_.private_key.has_value(), &client_authenticator::try_publickey},
         {"keyboard-interactive", c_.try_keyboard, &client_authenticator::try_keyboard_interactive},
+        {"hostbased", c_.hostbased.has_value(), &client_authenticator::try_hostbased},
     };
     for (const auto& st : steps) {
       if (!st.configured || !listed(st_.methods_left, st.method)) continue;

@@ -36,6 +36,15 @@ bytes pk_ok(std::string_view algorithm, byte_view blob) {
   return p;
 }
 
+bytes passwd_changereq(std::string_view prompt) {
+  bytes p;
+  wire::writer w(p);
+  w.write_byte(msg::userauth_info_request);  // SSH_MSG_USERAUTH_PASSWD_CHANGEREQ shares 60
+  w.write_string(prompt);
+  w.write_string(std::string_view{});
+  return p;
+}
+
 bytes banner(std::string_view text) {
   bytes p;
   wire::writer w(p);
@@ -180,6 +189,10 @@ private:
       }
     }
     state.reset();
+    if (d.kind == auth_decision::change_password && method == "password") {
+      if (auto r = s_.send(passwd_changereq(d.title)); !r) co_return r.error();
+      co_return false;
+    }
     if (d.kind == auth_decision::accept) {
       if (method == "publickey" && !has_signature) {
         if (auto r = s_.send(pk_ok(algorithm, blob)); !r) co_return r.error();

@@ -110,6 +110,17 @@ bytes request_publickey_signed(std::string_view user, std::string_view algorithm
   return p;
 }
 
+bytes request_hostbased_unsigned(std::string_view user, std::string_view algorithm, byte_view host_key_blob,
+                                 std::string_view client_host, std::string_view client_user) {
+  bytes p = start_request(user, "hostbased");
+  wire::writer w(p);
+  w.write_string(algorithm);
+  w.write_string(host_key_blob);
+  w.write_string(client_host);
+  w.write_string(client_user);
+  return p;
+}
+
 bytes request_keyboard_interactive(std::string_view user) {
   bytes p = start_request(user, "keyboard-interactive");
   wire::writer w(p);

@@ -42,6 +42,10 @@ bytes publickey_signed_data(byte_view session_id, std::string_view user, std::st
 bytes request_publickey_signed(std::string_view user, std::string_view algorithm, byte_view key_blob,
                                byte_view signature);
 bytes request_keyboard_interactive(std::string_view user);
+/// A hostbased request without its final signature field (RFC 4252 section 9); the
+/// signature covers string(session id) followed by exactly these bytes.
+bytes request_hostbased_unsigned(std::string_view user, std::string_view algorithm, byte_view host_key_blob,
+                                 std::string_view client_host, std::string_view client_user);
 bytes info_response(const std::vector<secret_string>& answers);
 
 struct failure_message {
