@@ -162,9 +162,11 @@ result<void> transport_machine::check_rekey_limits() {
   if (our_kexinit_ || !session_id_ || closed_) return {};
   const auto& out = sealer_.counters();
   const auto& in = opener_.counters();
-  // RFC 4344 section 3.2: at most 2^(L/4) blocks per key for an L-bit block cipher.
+  // RFC 4344 section 3.2 asks for a rekey after 2^(L/4) blocks of an L-bit block cipher:
+  // 2^32 blocks for 128-bit blocks. For 64-bit blocks (3des-cbc; chacha20-poly1305 also pads
+  // to 8) that would be every 512 KiB, so like OpenSSH we allow 1 GiB's worth.
   auto block_limit = [](std::size_t block) -> std::uint64_t {
-    return block >= 16 ? (std::uint64_t{1} << 32) : (std::uint64_t{1} << (block * 8 / 4));
+    return block >= 16 ? (std::uint64_t{1} << 32) : (std::uint64_t{1} << 30) / block;
   };
   if (out.bytes >= settings_.rekey_bytes || in.bytes >= settings_.rekey_bytes ||
       out.blocks >= block_limit(sealer_.block_size()) || in.blocks >= block_limit(opener_.block_size()) ||

@@ -194,3 +194,23 @@ TEST(TransportMachine, CompressionZlibRoundTrips) {
 
 }  // namespace
 }  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+TEST(TransportMachine, LargePayloadArrivesWhole) {
+  machine_pair p;
+  p.pump();
+  ASSERT_TRUE(p.both_ready());
+  bytes big(32 * 1024, 0x61);
+  big[0] = 94;
+  ASSERT_TRUE(p.client->send(big));
+  p.pump();
+  ASSERT_FALSE(p.server_error) << p.server_error->message();
+  auto in = p.server->next_packet();
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->payload, big);
+}
+
+}  // namespace
+}  // namespace sshlib::test
