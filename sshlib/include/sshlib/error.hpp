@@ -5,6 +5,8 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <string_view>
+
 namespace sshlib {
 
 enum class errc {
@@ -60,6 +62,12 @@ enum class errc {
 const boost::system::error_category& error_category() noexcept;
 
 boost::system::error_code make_error_code(errc e) noexcept;
+
+/// The seed's `err.level` for an error that ended a client connection: "client-timeout"
+/// (ready or keepalive timeout), "client-socket" (the byte stream failed or ended, or a
+/// system error), otherwise "client-ssh" (the SSH protocol: a disconnect from the peer, a
+/// protocol or key-exchange failure, authentication).
+std::string_view client_error_level(const boost::system::error_code& ec) noexcept;
 
 }  // namespace sshlib
 

@@ -66,4 +66,13 @@ boost::system::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
+std::string_view client_error_level(const boost::system::error_code& ec) noexcept {
+  if (ec.category() != error_category()) return "client-socket";
+  switch (static_cast<errc>(ec.value())) {
+    case errc::timeout: return "client-timeout";
+    case errc::connection_lost: return "client-socket";
+    default: return "client-ssh";
+  }
+}
+
 }  // namespace sshlib

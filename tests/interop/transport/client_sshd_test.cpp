@@ -221,3 +221,44 @@ TEST(ClientCertificates, UserCertificateAcceptedThroughTrustedUserCAKeys) {
 
 }  // namespace
 }  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+// Runs the io_context until `done` or 20 s.
+template <class Pred>
+bool run_until(boost::asio::io_context& io, Pred done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done() && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(50));
+  return done();
+}
+
+TEST_F(ClientAgainstSshd, RekeyWeStartAfterAuthentication) {
+  auto c = config();
+  int rekeys = 0;
+  c.handshake = [&](const negotiated_algorithms&, bool initial) {
+    if (!initial) ++rekeys;
+  };
+  const auto o = connect_to_sshd(*server_, c, {}, [&](client& cl, boost::asio::io_context& io) {
+    cl.rekey();
+    EXPECT_TRUE(run_until(io, [&] { return rekeys == 1; })) << server_->log();
+    cl.rekey();
+    EXPECT_TRUE(run_until(io, [&] { return rekeys == 2; })) << server_->log();
+  });
+  EXPECT_FALSE(o.ec) << describe(o);
+}
+
+TEST_F(ClientAgainstSshd, RekeyTheServerStartsByTime) {
+  auto c = config();
+  int rekeys = 0;
+  c.handshake = [&](const negotiated_algorithms&, bool initial) {
+    if (!initial) ++rekeys;
+  };
+  const auto o = connect_to_sshd(*server_, c, {"RekeyLimit=default 1"}, [&](client&, boost::asio::io_context& io) {
+    EXPECT_TRUE(run_until(io, [&] { return rekeys >= 1; })) << server_->log();
+  });
+  EXPECT_FALSE(o.ec) << describe(o);
+}
+
+}  // namespace
+}  // namespace sshlib::test
