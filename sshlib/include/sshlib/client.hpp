@@ -9,6 +9,7 @@
 
 #include <sshlib/algorithms.hpp>
 #include <sshlib/bytes.hpp>
+#include <sshlib/channel.hpp>
 #include <sshlib/detail/erased_handler.hpp>
 #include <sshlib/error.hpp>
 #include <sshlib/key.hpp>
@@ -88,6 +89,17 @@ struct client_config {
   /// Called after every key exchange (the seed's `handshake` event; `rekey` when not initial).
   std::function<void(const negotiated_algorithms&, bool initial)> handshake;
 
+  /// Channels the server opens to us (forwarded-tcpip, x11, auth-agent@openssh.com; the
+  /// seed's `tcp connection`, `unix connection` and `x11` events). Unset: refused.
+  std::function<void(incoming_channel)> channel_open;
+  /// The server's host keys announced after authentication (the seed's `hostkeys` event).
+  std::function<void(std::vector<key>)> hostkeys;
+  /// keepalive@openssh.com every interval once authenticated; zero: off (the seed's
+  /// keepaliveInterval). That many unanswered ones end the connection with errc::timeout
+  /// (keepaliveCountMax).
+  std::chrono::milliseconds keepalive_interval{0};
+  unsigned keepalive_count_max = 3;
+
   algorithm_preferences algorithms = algorithm_preferences::defaults();
   /// Software version in our identification line (the seed's `ident`).
   std::string ident = "sshlib_0.1";
@@ -139,6 +151,66 @@ public:
         token, std::move(host), port, std::move(config));
   }
 
+  /// Opens a "session" channel. Completion: void(error_code, channel). Errors:
+  /// channel_open_failed, connection_closed, too_many_channels.
+  template <class Token>
+  auto async_open_session(Token&& token) {
+    return async_open_channel("session", {}, std::forward<Token>(token));
+  }
+  /// Opens any channel type with its type-specific data. Completion: void(error_code, channel).
+  template <class Token>
+  auto async_open_channel(std::string type, bytes data, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
+        [this](auto handler, std::string t, bytes d) {
+          do_open_channel(std::move(t), std::move(d),
+                          detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
+        },
+        token, std::move(type), std::move(data));
+  }
+  /// Opens a session and runs `command` in it (the seed's exec): with `pty`, a terminal is
+  /// requested first; `env` entries are sent as env requests (servers may refuse them, which
+  /// is not an error). Completion: void(error_code, channel) once the server accepted the
+  /// command; read stdout from the channel, stderr from stderr_stream(), and the exit status
+  /// from exit_status() after async_wait_closed.
+  template <class Token>
+  auto async_exec(std::string command, Token&& token, std::optional<pty_settings> pty = std::nullopt,
+                  std::vector<std::pair<std::string, std::string>> env = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
+        [this](auto handler, std::string c, std::optional<pty_settings> p, std::vector<std::pair<std::string, std::string>> e) {
+          do_session("exec", std::move(c), std::move(p), std::move(e),
+                     detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
+        },
+        token, std::move(command), std::move(pty), std::move(env));
+  }
+  /// Opens a session with an interactive shell (the seed's shell).
+  template <class Token>
+  auto async_shell(Token&& token, std::optional<pty_settings> pty = pty_settings{}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
+        [this](auto handler, std::optional<pty_settings> p) {
+          do_session("shell", {}, std::move(p), {},
+                     detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
+        },
+        token, std::move(pty));
+  }
+  /// Opens a session running a subsystem (the seed's subsys; "sftp" for SFTP).
+  template <class Token>
+  auto async_subsystem(std::string name, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
+        [this](auto handler, std::string n) {
+          do_session("subsystem", std::move(n), std::nullopt, {},
+                     detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
+        },
+        token, std::move(name));
+  }
+  /// A direct-tcpip channel to host:port through the server (the seed's forwardOut);
+  /// origin is what the server is told the connection comes from.
+  template <class Token>
+  auto async_forward_out(std::string origin_host, std::uint16_t origin_port, std::string host, std::uint16_t port,
+                         Token&& token) {
+    return async_open_channel("direct-tcpip", direct_tcpip_data(host, port, origin_host, origin_port),
+                              std::forward<Token>(token));
+  }
+
   /// Starts a key re-exchange (the seed's rekey()). Errors via last_error if it fails.
   void rekey();
   /// Sends DISCONNECT and closes (the seed's end()).
@@ -158,6 +230,12 @@ public:
   client_impl& impl() noexcept { return *impl_; }
 
 private:
+  static bytes direct_tcpip_data(std::string_view host, std::uint16_t port, std::string_view origin_host,
+                                 std::uint16_t origin_port);
+  void do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done);
+  void do_session(std::string request, std::string argument, std::optional<pty_settings> pty,
+                  std::vector<std::pair<std::string, std::string>> env,
+                  detail::completion<boost::system::error_code, channel> done);
   void do_connect(std::unique_ptr<byte_stream> stream, client_config config, std::string host, std::uint16_t port,
                   detail::completion<boost::system::error_code> done);
 

@@ -56,6 +56,12 @@ enum class errc {
   connection_lost,          // the byte stream ended before the protocol did
   timeout,                  // ready, login-grace or keepalive timeout
   connection_closed,        // an operation on a connection that has been closed
+
+  // connection (RFC 4254)
+  channel_open_failed = 200,  // the peer refused to open a channel (the detail says why)
+  request_refused,          // the peer answered a request with FAILURE
+  window_exceeded,          // the peer sent more data than our window allowed
+  too_many_channels,        // the per-connection channel cap was reached
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

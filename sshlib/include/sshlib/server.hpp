@@ -8,6 +8,7 @@
 
 #include <sshlib/algorithms.hpp>
 #include <sshlib/bytes.hpp>
+#include <sshlib/channel.hpp>
 #include <sshlib/detail/erased_handler.hpp>
 #include <sshlib/error.hpp>
 #include <sshlib/key.hpp>
@@ -111,6 +112,10 @@ struct server_config {
   /// Every failure is answered no sooner than this after its request arrived, so that the
   /// time to a rejection does not tell which check failed.
   std::chrono::milliseconds failure_delay{20};
+  /// Channels the client opens once authenticated (the seed's `session` and `tcpip`
+  /// events). Unset: every open is refused. For a session, accept() and then register
+  /// channel::on_request to answer pty-req, env, shell, exec, subsystem, ...
+  std::function<void(incoming_channel)> channel_open;
   /// The seed's `authentication` event. Unset: every attempt is rejected.
   std::function<void(auth_request)> authentication;
   std::function<void(std::string_view)> debug;

@@ -14,6 +14,7 @@
 namespace sshlib::detail {
 
 /// `start` receives a unique_function<void(T)>; the coroutine resumes with the value given.
+/// T must not be an error_code (Asio would turn it into an exception): box it.
 template <class T, class Start>
 boost::asio::awaitable<T> await_callback(Start start) {
   auto token = boost::asio::use_awaitable;

@@ -50,6 +50,10 @@ public:
       case errc::connection_lost: return "connection lost";
       case errc::timeout: return "timed out";
       case errc::connection_closed: return "connection closed";
+      case errc::channel_open_failed: return "channel open failed";
+      case errc::request_refused: return "request refused";
+      case errc::window_exceeded: return "peer exceeded the channel window";
+      case errc::too_many_channels: return "too many channels";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }

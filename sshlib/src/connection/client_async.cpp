@@ -2,6 +2,9 @@
 // user authentication; the public members forward to client_impl.
 #include "connection/client_impl.hpp"
 
+#include "common/await_callback.hpp"
+#include "wire/writer.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -138,7 +141,114 @@ asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<
   }
   authenticated_ = true;
   ready_timer_.cancel();
+  connection::core_hooks hooks;
+  hooks.channel_open = config_.channel_open;
+  hooks.hostkeys = config_.hostkeys;
+  core_ = std::make_shared<connection::connection_core>(session_, true, std::move(hooks));
+  core_->start();
+  core_->start_keepalive(config_.keepalive_interval, config_.keepalive_count_max);
   co_return boost::system::error_code{};
+}
+
+bytes client::direct_tcpip_data(std::string_view host, std::uint16_t port, std::string_view origin_host,
+                                std::uint16_t origin_port) {
+  bytes d;
+  wire::writer w(d);
+  w.write_string(host);
+  w.write_u32(port);
+  w.write_string(origin_host);
+  w.write_u32(origin_port);
+  return d;
+}
+
+void client::do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done) {
+  if (!impl_->core_) return done(make_error_code(errc::connection_closed), channel{});
+  impl_->core_->open_channel(std::move(type), std::move(data), std::move(done));
+}
+
+void client::do_session(std::string request, std::string argument, std::optional<pty_settings> pty,
+                        std::vector<std::pair<std::string, std::string>> env,
+                        detail::completion<boost::system::error_code, channel> done) {
+  auto impl = impl_;
+  asio::co_spawn(
+      impl->executor_,
+      [impl, r = std::move(request), a = std::move(argument), p = std::move(pty), e = std::move(env)]() mutable {
+        return impl->run_session(std::move(r), std::move(a), std::move(p), std::move(e));
+      },
+      [done = std::move(done)](std::exception_ptr ex, std::pair<boost::system::error_code, channel> result) mutable {
+        if (ex) result.first = make_error_code(errc::protocol_error);
+        done(result.first, std::move(result.second));
+      });
+}
+
+namespace {
+
+// Awaits a channel_impl / connection_core operation that completes with (error_code[, T]).
+// Asio gives a completion whose first argument is an error_code special treatment under
+// use_awaitable (it throws), so the code travels in a box.
+struct ec_box {
+  boost::system::error_code ec;
+};
+
+template <class Start>
+asio::awaitable<boost::system::error_code> await_ec(Start start) {
+  const ec_box box = co_await detail::await_callback<ec_box>([&](detail::unique_function<void(ec_box)> done) {
+    start([d = std::move(done)](boost::system::error_code ec) mutable { d(ec_box{ec}); });
+  });
+  co_return box.ec;
+}
+
+}  // namespace
+
+asio::awaitable<std::pair<boost::system::error_code, channel>> client_impl::run_session(
+    std::string request, std::string argument, std::optional<pty_settings> pty,
+    std::vector<std::pair<std::string, std::string>> env) {
+  using result_t = std::pair<boost::system::error_code, channel>;
+  if (!core_) co_return result_t{make_error_code(errc::connection_closed), channel{}};
+  auto opened = co_await detail::await_callback<result_t>([&](detail::unique_function<void(result_t)> done) {
+    core_->open_channel("session", {}, [d = std::move(done)](boost::system::error_code ec, channel c) mutable {
+      d(result_t{ec, std::move(c)});
+    });
+  });
+  if (opened.first) co_return opened;
+  channel ch = opened.second;
+  auto& impl = ch.impl();
+  if (pty) {
+    const bytes data = [&] {
+      bytes d;
+      wire::writer w(d);
+      w.write_string(pty->term);
+      w.write_u32(pty->cols);
+      w.write_u32(pty->rows);
+      w.write_u32(pty->width_px);
+      w.write_u32(pty->height_px);
+      bytes modes = pty->modes;
+      modes.push_back(0);  // TTY_OP_END
+      w.write_string(modes);
+      return d;
+    }();
+    auto ec = co_await await_ec([&](auto done) { impl.request("pty-req", true, data, std::move(done)); });
+    if (ec) {
+      ch.close();
+      co_return result_t{ec, channel{}};
+    }
+  }
+  for (const auto& [name, value] : env) {
+    bytes d;
+    wire::writer w(d);
+    w.write_string(name);
+    w.write_string(value);
+    // A refused variable is not fatal (sshd accepts only its AcceptEnv list).
+    (void)co_await await_ec([&](auto done) { impl.request("env", true, d, std::move(done)); });
+  }
+  bytes arg;
+  if (request != "shell") wire::writer(arg).write_string(argument);
+  auto ec = co_await await_ec([&](auto done) { impl.request(request, true, arg, std::move(done)); });
+  if (ec) {
+    ch.close();
+    co_return result_t{ec, channel{}};
+  }
+  co_return result_t{boost::system::error_code{}, std::move(ch)};
 }
 
 void client_impl::end() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "auth/client_auth.hpp"
+#include "connection/connection_core.hpp"
 #include "transport/transport_session.hpp"
 
 #include <sshlib/client.hpp>
@@ -31,6 +32,11 @@ public:
   std::optional<negotiated_algorithms> negotiated_;
   std::optional<sshlib::error> last_error_;
   boost::asio::steady_timer ready_timer_;
+  std::shared_ptr<connection::connection_core> core_;
+
+  boost::asio::awaitable<std::pair<boost::system::error_code, channel>> run_session(
+      std::string request, std::string argument, std::optional<pty_settings> pty,
+      std::vector<std::pair<std::string, std::string>> env);
 
 private:
   boost::asio::awaitable<result<std::unique_ptr<byte_stream>>> open_tcp(const std::string& host, std::uint16_t port);

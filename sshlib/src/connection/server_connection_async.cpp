@@ -90,6 +90,10 @@ asio::awaitable<boost::system::error_code> server_connection_impl::handshake() {
   auth_ = std::move(*a);
   authenticated_ = true;
   grace_timer_.cancel();
+  connection::core_hooks core_hooks;
+  core_hooks.channel_open = config_.channel_open;
+  core_ = std::make_shared<connection::connection_core>(session_, false, std::move(core_hooks));
+  core_->start();
   if (config_.debug) config_.debug("authenticated " + auth_.username);
   co_return boost::system::error_code{};
 }

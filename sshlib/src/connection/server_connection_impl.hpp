@@ -3,6 +3,7 @@
 #pragma once
 
 #include "auth/server_auth.hpp"
+#include "connection/connection_core.hpp"
 #include "transport/transport_session.hpp"
 
 #include <sshlib/server.hpp>
@@ -29,6 +30,7 @@ public:
   std::optional<negotiated_algorithms> negotiated_;
   std::optional<sshlib::error> last_error_;
   boost::asio::steady_timer grace_timer_;
+  std::shared_ptr<connection::connection_core> core_;
 
 private:
   boost::system::error_code fail(sshlib::error e);

@@ -104,6 +104,7 @@ public:
 
   /// Bytes to write to the peer; the caller takes them (the vector is swapped out).
   bool has_output() const noexcept { return !output_.empty(); }
+  std::size_t output_size() const noexcept { return output_.size(); }
   bytes take_output();
 
   std::optional<transport_event> next_event();

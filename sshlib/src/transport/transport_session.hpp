@@ -12,6 +12,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -48,6 +49,11 @@ public:
   result<void> send(byte_view payload);
   /// Starts a key re-exchange now (no-op while one runs). Errors: connection_closed.
   result<void> rekey();
+  /// Runs `f` (posted) once less than send_high_watermark bytes wait to be written: the
+  /// connection layer's writers use it so that a slow socket stops them instead of growing
+  /// the send buffer without bound.
+  void when_writable(detail::unique_function<void()> f);
+  static constexpr std::size_t send_high_watermark = 1024 * 1024;
   /// Completes when every byte produced so far has been handed to the stream.
   boost::asio::awaitable<result<void>> flush();
   /// Sends DISCONNECT (by_application), flushes, then closes the stream.
@@ -77,6 +83,9 @@ private:
   bool writing_done_ = false;
   bool stream_closed_ = false;
   std::uint64_t bytes_written_ = 0;
+  std::size_t in_flight_ = 0;
+  std::deque<detail::unique_function<void()>> writable_waiters_;
+  void release_writable_waiters();
 };
 
 }  // namespace sshlib::transport

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 
 namespace sshlib::transport {
 namespace asio = boost::asio;
@@ -131,6 +132,7 @@ asio::awaitable<void> transport_session::write_loop() {
       continue;
     }
     const bytes out = machine_->take_output();
+    in_flight_ = out.size();
     std::size_t done = 0;
     while (done < out.size()) {
       auto [ec, n] = co_await stream_op(*stream_, [&](byte_stream::read_completion d) {
@@ -146,13 +148,31 @@ asio::awaitable<void> transport_session::write_loop() {
       done += n;
     }
     bytes_written_ += out.size();
+    in_flight_ = 0;
     flushed_.notify_all();
+    release_writable_waiters();
   }
   writing_done_ = true;
   flushed_.notify_all();
   if (!stream_closed_) {
     stream_closed_ = true;
     stream_->close();
+  }
+}
+
+void transport_session::when_writable(detail::unique_function<void()> f) {
+  if (close_reason_ || machine_->output_size() + in_flight_ < send_high_watermark) {
+    asio::post(executor_, std::move(f));
+    return;
+  }
+  writable_waiters_.push_back(std::move(f));
+}
+
+void transport_session::release_writable_waiters() {
+  while (!writable_waiters_.empty() &&
+         (close_reason_ || machine_->output_size() + in_flight_ < send_high_watermark)) {
+    asio::post(executor_, std::move(writable_waiters_.front()));
+    writable_waiters_.pop_front();
   }
 }
 
@@ -220,6 +240,7 @@ void transport_session::finish(sshlib::error e) {
   input_allowed_.notify_all();
   output_ready_.notify_all();
   flushed_.notify_all();
+  release_writable_waiters();
   if (hooks_.closed) hooks_.closed(*close_reason_);
 }
 

@@ -31,14 +31,18 @@ struct server_outcome {
 // Our server on a loopback port, on its own thread; records the outcome of each connection.
 class test_server {
 public:
-  explicit test_server(server_config config)
-      : config_(std::move(config)), acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)) {
+  /// With end_after_auth, each connection is ended once authentication completes (enough
+  /// for transport and auth tests); otherwise it stays open for channels.
+  explicit test_server(server_config config, bool end_after_auth = true)
+      : config_(std::move(config)), end_after_auth_(end_after_auth),
+        acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)) {
     accept();
     thread_ = std::thread([this] { io_.run(); });
   }
   ~test_server() {
     io_.stop();
     thread_.join();
+    live_.clear();
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
@@ -64,7 +68,11 @@ private:
         o.methods = conn->auth_methods_used();
         o.negotiated = conn->negotiated();
         if (conn->auth_key()) o.auth_key_fingerprint = conn->auth_key()->fingerprint_sha256();
-        conn->end();
+        if (end_after_auth_ || hec) {
+          conn->end();
+        } else {
+          live_.push_back(conn);
+        }
         {
           std::lock_guard lock(mutex_);
           outcomes_.push_back(std::move(o));
@@ -76,6 +84,8 @@ private:
   }
 
   server_config config_;
+  bool end_after_auth_;
+  std::vector<std::shared_ptr<server_connection>> live_;  // touched only on the server thread
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::thread thread_;

@@ -1,0 +1,76 @@
+// The connection protocol of one authenticated connection (RFC 4254): the channel table,
+// the dispatcher coroutine that routes every packet from the transport, channel opens in
+// both directions, global requests (keepalive@openssh.com, hostkeys-00@openssh.com), and the
+// client's keepalive timer.
+#pragma once
+
+#include "connection/channel_impl.hpp"
+#include "transport/transport_session.hpp"
+
+#include <sshlib/channel.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <map>
+
+namespace sshlib::connection {
+
+using open_request = incoming_channel;
+
+struct core_hooks {
+  /// Incoming channel opens; unset: every open is refused (administratively prohibited).
+  std::function<void(open_request)> channel_open;
+  /// Incoming global requests other than the ones handled here; return true to succeed.
+  std::function<bool(const global_request_message&)> global_request;
+  /// The server announced its host keys (hostkeys-00@openssh.com; the seed's `hostkeys`).
+  std::function<void(std::vector<key>)> hostkeys;
+};
+
+class connection_core : public std::enable_shared_from_this<connection_core> {
+public:
+  connection_core(std::shared_ptr<transport::transport_session> session, bool is_client, core_hooks hooks);
+
+  /// Starts the dispatcher (after authentication).
+  void start();
+  /// Opens a channel of `type` with type-specific `data`. Completion: (error_code, channel).
+  void open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done);
+  /// Sends a global request; with want_reply the completion gets (error_code, reply data).
+  void global_request(std::string name, bool want_reply, bytes data,
+                      detail::completion<boost::system::error_code, bytes> done);
+  /// Client keepalives (the seed's keepaliveInterval / keepaliveCountMax): a
+  /// keepalive@openssh.com request every interval; `count_max` unanswered ones end the
+  /// connection with errc::timeout.
+  void start_keepalive(std::chrono::milliseconds interval, unsigned count_max);
+
+  transport::transport_session& session() noexcept { return *session_; }
+  boost::asio::any_io_executor executor() { return session_->get_executor(); }
+  /// Sends a packet for a channel; false once the connection is closed.
+  bool send(byte_view payload);
+  void channel_closed(std::uint32_t local_id);
+  std::size_t channel_count() const noexcept { return channels_.size(); }
+
+private:
+  boost::asio::awaitable<void> dispatch_loop();
+  result<void> dispatch(const transport::incoming_packet& p);
+  result<void> on_global_request(byte_view payload);
+  result<void> on_channel_open(byte_view payload);
+  result<void> on_channel_message(byte_view payload);
+  void keepalive_tick();
+  std::optional<std::uint32_t> allocate_id();
+
+  std::shared_ptr<transport::transport_session> session_;
+  bool is_client_;
+  core_hooks hooks_;
+  std::map<std::uint32_t, std::shared_ptr<channel_impl>> channels_;
+  std::map<std::uint32_t, detail::completion<boost::system::error_code, channel>> pending_opens_;
+  std::map<std::uint32_t, std::string> open_types_;
+  std::deque<detail::completion<boost::system::error_code, bytes>> pending_global_;
+  std::uint32_t next_id_ = 0;
+  boost::asio::steady_timer keepalive_timer_;
+  std::chrono::milliseconds keepalive_interval_{0};
+  unsigned keepalive_count_max_ = 3;
+  unsigned keepalive_outstanding_ = 0;
+};
+
+}  // namespace sshlib::connection

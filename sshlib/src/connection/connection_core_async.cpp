@@ -1,0 +1,244 @@
+#include "connection/connection_core.hpp"
+
+#include "transport/message_numbers.hpp"
+#include "wire/reader.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+namespace sshlib::connection {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+connection_core::connection_core(std::shared_ptr<transport::transport_session> session, bool is_client, core_hooks hooks)
+    : session_(std::move(session)), is_client_(is_client), hooks_(std::move(hooks)), keepalive_timer_(session_->get_executor()) {}
+
+void connection_core::start() {
+  auto self = shared_from_this();
+  asio::co_spawn(session_->get_executor(), [self]() { return self->dispatch_loop(); }, asio::detached);
+}
+
+bool connection_core::send(byte_view payload) { return session_->send(payload).has_value(); }
+
+asio::awaitable<void> connection_core::dispatch_loop() {
+  auto self = shared_from_this();
+  while (true) {
+    auto p = co_await session_->receive();
+    if (!p) break;
+    if (auto r = dispatch(*p); !r) {
+      session_->fail(r.error());
+      break;
+    }
+  }
+  // The connection is gone: every channel and request learns it.
+  const error_code ec = session_->close_reason() ? session_->close_reason()->code : make_error_code(errc::connection_closed);
+  keepalive_timer_.cancel();
+  auto channels = std::move(channels_);
+  for (auto& [id, ch] : channels) ch->abort(ec);
+  auto opens = std::move(pending_opens_);
+  for (auto& [id, done] : opens) done(ec, channel{});
+  auto globals = std::move(pending_global_);
+  for (auto& done : globals) done(ec, bytes{});
+}
+
+result<void> connection_core::dispatch(const transport::incoming_packet& p) {
+  const std::uint8_t n = p.payload[0];
+  switch (n) {
+    case msg::global_request: return on_global_request(p.payload);
+    case msg::request_success:
+    case msg::request_failure: {
+      keepalive_outstanding_ = 0;  // any reply shows the peer is alive
+      if (pending_global_.empty()) return error{errc::protocol_error, "global request reply without a request"};
+      auto done = std::move(pending_global_.front());
+      pending_global_.pop_front();
+      if (n == msg::request_success) {
+        done(error_code{}, bytes(p.payload.begin() + 1, p.payload.end()));
+      } else {
+        done(make_error_code(errc::request_refused), bytes{});
+      }
+      return {};
+    }
+    case msg::channel_open: return on_channel_open(p.payload);
+    default: break;
+  }
+  if (n >= msg::channel_open_confirmation && n <= msg::channel_failure) return on_channel_message(p.payload);
+  if (n >= 50 && n <= 79) return error{errc::protocol_error, "authentication message after authentication"};
+  session_->machine().send_unimplemented(p.sequence);
+  return {};
+}
+
+result<void> connection_core::on_global_request(byte_view payload) {
+  auto m = parse_global_request(payload);
+  if (!m) return m.error();
+  bool ok = false;
+  bytes reply_data;
+  if (m->name == "hostkeys-00@openssh.com" && is_client_) {
+    // OpenSSH PROTOCOL 2.5: the server lists its host keys after authentication.
+    std::vector<key> keys;
+    wire::reader r(m->data);
+    while (r.remaining() > 0 && keys.size() < 64) {
+      byte_view blob;
+      if (!r.read_string(blob, 16 * 1024)) break;
+      if (auto k = key::from_public_blob(blob)) keys.push_back(std::move(*k));
+    }
+    if (hooks_.hostkeys) hooks_.hostkeys(std::move(keys));
+    ok = true;
+  } else if (m->name == "keepalive@openssh.com") {
+    ok = false;  // OpenSSH answers FAILURE too: the reply is the point
+  } else if (hooks_.global_request) {
+    ok = hooks_.global_request(*m);
+  }
+  if (m->want_reply) send(ok ? make_request_success(reply_data) : make_request_failure());
+  return {};
+}
+
+std::optional<std::uint32_t> connection_core::allocate_id() {
+  if (channels_.size() + pending_opens_.size() >= limits::max_channels) return std::nullopt;
+  while (channels_.contains(next_id_) || pending_opens_.contains(next_id_)) ++next_id_;
+  return next_id_++;
+}
+
+result<void> connection_core::on_channel_open(byte_view payload) {
+  auto m = parse_channel_open(payload);
+  if (!m) return m.error();
+  const std::uint32_t peer_id = m->sender_channel;
+  auto id = allocate_id();
+  if (!id) {
+    send(make_open_failure(peer_id, open_failure_reason::resource_shortage, "too many channels"));
+    return {};
+  }
+  if (!hooks_.channel_open) {
+    send(make_open_failure(peer_id, open_failure_reason::administratively_prohibited, "channels are not accepted"));
+    return {};
+  }
+  auto ch = std::make_shared<channel_impl>(weak_from_this(), executor(), m->type, *id);
+  ch->opened(peer_id, m->initial_window, m->max_packet);
+  std::weak_ptr<connection_core> weak = weak_from_this();
+  auto decided = std::make_shared<bool>(false);
+  open_request req;
+  req.type = m->type;
+  req.data.assign(m->data.begin(), m->data.end());
+  req.accept = [weak, ch, decided, local = *id, peer_id]() -> channel {
+    auto self = weak.lock();
+    if (!self || *decided) return channel(ch);
+    *decided = true;
+    self->channels_[local] = ch;
+    self->send(make_open_confirmation(peer_id, local, limits::default_window, limits::default_max_packet));
+    return channel(ch);
+  };
+  req.reject = [weak, decided, peer_id](channel_open_failure reason, std::string description) {
+    auto self = weak.lock();
+    if (!self || *decided) return;
+    *decided = true;
+    self->send(make_open_failure(peer_id, static_cast<open_failure_reason>(reason), description));
+  };
+  hooks_.channel_open(std::move(req));
+  return {};
+}
+
+result<void> connection_core::on_channel_message(byte_view payload) {
+  auto id = recipient_channel(payload);
+  if (!id) return id.error();
+  const std::uint8_t n = payload[0];
+  if (n == msg::channel_open_confirmation || n == msg::channel_open_failure) {
+    auto it = pending_opens_.find(*id);
+    if (it == pending_opens_.end()) return error{errc::protocol_error, "open reply for unknown channel " + std::to_string(*id)};
+    auto done = std::move(it->second);
+    pending_opens_.erase(it);
+    if (n == msg::channel_open_failure) {
+      auto f = parse_open_failure(payload);
+      if (!f) return f.error();
+      done(make_error_code(errc::channel_open_failed), channel{});
+      session_->debug("channel open refused (" + std::to_string(f->reason) + "): " + f->description);
+      return {};
+    }
+    auto c = parse_open_confirmation(payload);
+    if (!c) return c.error();
+    auto ch = open_types_.count(*id) ? std::make_shared<channel_impl>(weak_from_this(), executor(), open_types_[*id], *id)
+                                     : std::make_shared<channel_impl>(weak_from_this(), executor(), "", *id);
+    open_types_.erase(*id);
+    ch->opened(c->sender, c->initial_window, c->max_packet);
+    channels_[*id] = ch;
+    done(error_code{}, channel(ch));
+    return {};
+  }
+  auto it = channels_.find(*id);
+  if (it == channels_.end()) {
+    // Messages may cross our CLOSE; anything for a channel we never had is an error.
+    if (*id < next_id_) return {};
+    return error{errc::protocol_error, "message " + std::to_string(n) + " for unknown channel " + std::to_string(*id)};
+  }
+  auto ch = it->second;  // keep it alive through callbacks that may remove it
+  switch (n) {
+    case msg::channel_window_adjust: {
+      auto add = parse_window_adjust(payload);
+      if (!add) return add.error();
+      ch->on_window_adjust(*add);
+      return {};
+    }
+    case msg::channel_data:
+    case msg::channel_extended_data: {
+      auto d = parse_data(payload, limits::default_max_packet);
+      if (!d) return d.error();
+      return ch->on_data(d->data_type, d->data);
+    }
+    case msg::channel_eof: ch->on_eof(); return {};
+    case msg::channel_close: ch->on_close(); return {};
+    case msg::channel_request: {
+      auto r = parse_channel_request(payload);
+      if (!r) return r.error();
+      ch->on_request(*r);
+      return {};
+    }
+    case msg::channel_success: ch->on_request_reply(true); return {};
+    case msg::channel_failure: ch->on_request_reply(false); return {};
+    default: return {};
+  }
+}
+
+void connection_core::channel_closed(std::uint32_t local_id) { channels_.erase(local_id); }
+
+void connection_core::open_channel(std::string type, bytes data, detail::completion<error_code, channel> done) {
+  if (session_->is_closed()) return done(make_error_code(errc::connection_closed), channel{});
+  auto id = allocate_id();
+  if (!id) return done(make_error_code(errc::too_many_channels), channel{});
+  if (!send(make_channel_open(type, *id, limits::default_window, limits::default_max_packet, data))) {
+    return done(make_error_code(errc::connection_closed), channel{});
+  }
+  open_types_[*id] = std::move(type);
+  pending_opens_.emplace(*id, std::move(done));
+}
+
+void connection_core::global_request(std::string name, bool want_reply, bytes data,
+                                     detail::completion<error_code, bytes> done) {
+  if (!send(make_global_request(name, want_reply, data))) return done(make_error_code(errc::connection_closed), bytes{});
+  if (want_reply) {
+    pending_global_.push_back(std::move(done));
+  } else {
+    done(error_code{}, bytes{});
+  }
+}
+
+void connection_core::start_keepalive(std::chrono::milliseconds interval, unsigned count_max) {
+  keepalive_interval_ = interval;
+  keepalive_count_max_ = count_max;
+  if (interval.count() > 0) keepalive_tick();
+}
+
+void connection_core::keepalive_tick() {
+  keepalive_timer_.expires_after(keepalive_interval_);
+  std::weak_ptr<connection_core> weak = weak_from_this();
+  keepalive_timer_.async_wait([weak](error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->session_->is_closed()) return;
+    if (self->keepalive_outstanding_ >= self->keepalive_count_max_) {
+      self->session_->fail({errc::timeout, "no reply to " + std::to_string(self->keepalive_outstanding_) + " keepalives"});
+      return;
+    }
+    ++self->keepalive_outstanding_;
+    self->global_request("keepalive@openssh.com", true, {}, [](error_code, bytes) {});
+    self->keepalive_tick();
+  });
+}
+
+}  // namespace sshlib::connection
