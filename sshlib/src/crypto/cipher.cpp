@@ -11,7 +11,8 @@
 namespace sshlib::crypto {
 
 result<cipher_context> cipher_context::create(std::string_view openssl_name, byte_view key,
-                                              byte_view iv, cipher_direction dir, OSSL_LIB_CTX* library) {
+                                              byte_view iv, cipher_direction dir,
+                                              OSSL_LIB_CTX* library) {
   cipher_context c;
   const std::string name(openssl_name);
   c.cipher_.reset(EVP_CIPHER_fetch(library, name.c_str(), nullptr));

@@ -127,8 +127,9 @@ result<std::unique_ptr<packet_protection>> packet_protection::create(std::string
   const cipher_spec* c = find_listed_cipher_spec(cipher_name);
   if (c == nullptr) return error{errc::unsupported_algorithm, "cipher " + std::string(cipher_name)};
   if (!cipher_available(*c)) {
-    return error{errc::algorithm_unavailable, "cipher " + std::string(cipher_name) +
-                                                  " needs OpenSSL's legacy provider, which is not available here"};
+    return error{errc::algorithm_unavailable,
+                 "cipher " + std::string(cipher_name) +
+                     " needs OpenSSL's legacy provider, which is not available here"};
   }
   if (key.size() != c->key_length) return wrong_size("key", c->ssh_name, c->key_length, key.size());
   if (iv.size() != c->iv_length) return wrong_size("IV", c->ssh_name, c->iv_length, iv.size());
@@ -150,7 +151,8 @@ result<std::unique_ptr<packet_protection>> packet_protection::create(std::string
   const mac_spec* m = find_mac_spec(mac_name);
   if (m == nullptr) return error{errc::unsupported_algorithm, "MAC " + std::string(mac_name)};
   if (mac_key.size() != m->key_length) return wrong_size("MAC key", m->ssh_name, m->key_length, mac_key.size());
-  OSSL_LIB_CTX* library = c->provider == cipher_provider::legacy ? legacy_library_context() : nullptr;
+  OSSL_LIB_CTX* library =
+      c->provider == cipher_provider::legacy ? legacy_library_context() : nullptr;
   auto cipher = cipher_context::create(c->openssl_name, key, iv, direction, library);
   if (!cipher) return std::move(cipher).error();
   if (c->keystream_discard != 0) {

@@ -37,11 +37,13 @@ TEST(LegacyProvider, LoadsOnceIntoItsOwnContextNotTheDefaultOne) {
   if (OSSL_PROVIDER_available(nullptr, "legacy") == 0) {
     EXPECT_EQ(cipher_context::create("RC4", bytes(16), {}, cipher_direction::encrypt).code(),
               make_error_code(errc::unsupported_algorithm));
-    EXPECT_EQ(cipher_context::create("BF-CBC", bytes(16), bytes(8), cipher_direction::encrypt).code(),
-              make_error_code(errc::unsupported_algorithm));
+    EXPECT_EQ(
+        cipher_context::create("BF-CBC", bytes(16), bytes(8), cipher_direction::encrypt).code(),
+        make_error_code(errc::unsupported_algorithm));
   }
   // Only the legacy provider is in our context: the default provider's ciphers are not.
-  EXPECT_EQ(cipher_context::create("AES-128-CTR", bytes(16), bytes(16), cipher_direction::encrypt, library)
+  EXPECT_EQ(cipher_context::create("AES-128-CTR", bytes(16), bytes(16), cipher_direction::encrypt,
+                                   library)
                 .code(),
             make_error_code(errc::unsupported_algorithm));
 }
@@ -139,9 +141,12 @@ TEST(LegacyCiphers, VariableKeyLengthsAreBoundedAndDiscardNeedsAStreamCipher) {
             make_error_code(errc::invalid_key_length));
   EXPECT_EQ(cipher_context::create("RC4", bytes(65), {}, cipher_direction::encrypt, library).code(),
             make_error_code(errc::invalid_key_length));
-  EXPECT_EQ(cipher_context::create("BF-CBC", bytes(16), bytes(16), cipher_direction::encrypt, library).code(),
-            make_error_code(errc::invalid_key_length));
-  auto bf = cipher_context::create("BF-CBC", bytes(16), bytes(8), cipher_direction::encrypt, library);
+  EXPECT_EQ(
+      cipher_context::create("BF-CBC", bytes(16), bytes(16), cipher_direction::encrypt, library)
+          .code(),
+      make_error_code(errc::invalid_key_length));
+  auto bf =
+      cipher_context::create("BF-CBC", bytes(16), bytes(8), cipher_direction::encrypt, library);
   ASSERT_TRUE(bf);
   EXPECT_EQ(bf->discard_keystream(1536).code(), make_error_code(errc::invalid_value));
 }

@@ -206,8 +206,8 @@ TEST(PacketProtection, ArcfourDiscardsPerRfc4345) {
   };
   for (const auto& x : cases) {
     const bytes key = test::from_hex(x.key);
-    auto sealer = packet_protection::create(x.cipher, "hmac-sha2-256", cipher_direction::encrypt, key, {},
-                                            bytes(32));
+    auto sealer = packet_protection::create(x.cipher, "hmac-sha2-256",
+                                            cipher_direction::encrypt, key, {}, bytes(32));
     ASSERT_TRUE(sealer) << x.cipher << ": " << sealer.error().message();
     bytes packet = build_packet(**sealer, 20, 0);
     const bytes plain = packet;

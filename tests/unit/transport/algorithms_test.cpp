@@ -12,6 +12,9 @@ namespace {
 
 using v = std::vector<std::string>;
 
+const char* const legacy_ciphers[] = {"arcfour", "arcfour128", "arcfour256", "blowfish-cbc",
+                                      "cast128-cbc"};
+
 TEST(AlgorithmPreferences, DefaultsFollowTheSeedOrder) {
   const auto d = algorithm_preferences::defaults();
   EXPECT_EQ(d.kex.front(), "curve25519-sha256");
@@ -55,7 +58,7 @@ TEST(AlgorithmPreferences, LegacyCiphersNeedTheLegacyProvider) {
   // context of its own (sshlib/src/crypto/legacy_provider.hpp). Debian 12's libssl3 ships
   // it, so here they must be usable when asked for, and still off by default.
   const auto d = algorithm_preferences::defaults();
-  for (const char* name : {"arcfour", "arcfour128", "arcfour256", "blowfish-cbc", "cast128-cbc"}) {
+  for (const char* name : legacy_ciphers) {
     ASSERT_TRUE(is_supported_algorithm(algorithm_category::cipher, name))
         << name << ": OpenSSL's legacy provider did not load";
     EXPECT_EQ(std::count(d.cipher.begin(), d.cipher.end(), name), 0) << name << " is on by default";
@@ -74,7 +77,7 @@ TEST(AlgorithmPreferences, LegacyCiphersNeedTheLegacyProvider) {
   EXPECT_EQ((v{p.cipher.end() - 3, p.cipher.end()}), (v{"arcfour256", "arcfour128", "arcfour"}));
 }
 
-// Without the provider (OPENSSL_MODULES pointing at an empty directory, in a fresh process
+// Without the provider (OPENSSL_MODULES pointing at a missing directory, in a fresh process
 // so that the once-per-process load happens there) the names are refused with
 // algorithm_unavailable and a message that says why, and nothing else changes.
 TEST(AlgorithmPreferencesDeathTest, WithoutTheLegacyProviderLegacyCiphersAreUnavailable) {
@@ -84,7 +87,7 @@ TEST(AlgorithmPreferencesDeathTest, WithoutTheLegacyProviderLegacyCiphersAreUnav
         ::setenv("OPENSSL_MODULES", "/nonexistent/sshlib-no-modules", 1);
         int failures = 0;
         auto p = algorithm_preferences::defaults();
-        for (const char* name : {"arcfour", "arcfour128", "arcfour256", "blowfish-cbc", "cast128-cbc"}) {
+        for (const char* name : legacy_ciphers) {
           if (is_supported_algorithm(algorithm_category::cipher, name)) ++failures;
           auto r = p.set(algorithm_category::cipher, {name});
           if (r || r.error().code != make_error_code(errc::algorithm_unavailable) ||
@@ -92,7 +95,8 @@ TEST(AlgorithmPreferencesDeathTest, WithoutTheLegacyProviderLegacyCiphersAreUnav
             ++failures;
           }
           if (p.append(algorithm_category::cipher, {algorithm_pattern::name(name)})) ++failures;
-          auto sealer = crypto::packet_protection::create(name, "hmac-sha2-256", crypto::cipher_direction::encrypt,
+          auto sealer = crypto::packet_protection::create(name, "hmac-sha2-256",
+                                                          crypto::cipher_direction::encrypt,
                                                           bytes(16), bytes(8), bytes(32));
           if (sealer.code() != make_error_code(errc::algorithm_unavailable)) ++failures;
         }

@@ -50,7 +50,8 @@ TEST(TransportMachine, EveryKexMethodCompletes) {
 // test: OpenSSH 9.2's sshd and ssh (Debian 12) no longer implement any of them, so there
 // is no interop test against a real peer.
 TEST(TransportMachine, EveryLegacyCipherCarriesPacketsBothWaysAcrossARekey) {
-  for (const char* cipher : {"arcfour", "arcfour128", "arcfour256", "blowfish-cbc", "cast128-cbc"}) {
+  for (const char* cipher :
+       {"arcfour", "arcfour128", "arcfour256", "blowfish-cbc", "cast128-cbc"}) {
     ASSERT_TRUE(is_supported_algorithm(algorithm_category::cipher, cipher))
         << cipher << " needs OpenSSL's legacy provider";
     for (const char* mac : {"hmac-sha2-256-etm@openssh.com", "hmac-sha2-256"}) {
