@@ -16,10 +16,13 @@ enum class cipher_direction { encrypt, decrypt };
 class cipher_context {
 public:
   /// Creates a context for OpenSSL cipher `openssl_name` ("AES-256-CTR", "AES-128-GCM",
-  /// "AES-256-CBC", "DES-EDE3-CBC", ...). Errors: unsupported_algorithm when OpenSSL does not
-  /// know the name, invalid_key_length when key or IV has the wrong size.
+  /// "AES-256-CBC", "DES-EDE3-CBC", ...), fetched from `library` (nullptr: the default
+  /// library context; legacy_library_context() for "RC4", "BF-CBC", "CAST5-CBC"). A cipher
+  /// with a variable key length (RC4, Blowfish, CAST5) takes the key's size. Errors:
+  /// unsupported_algorithm when OpenSSL does not know the name in that context,
+  /// invalid_key_length when key or IV has the wrong size.
   static result<cipher_context> create(std::string_view openssl_name, byte_view key, byte_view iv,
-                                       cipher_direction dir);
+                                       cipher_direction dir, OSSL_LIB_CTX* library = nullptr);
 
   cipher_context(cipher_context&&) noexcept = default;
   cipher_context& operator=(cipher_context&&) noexcept = default;
@@ -45,6 +48,10 @@ public:
   result<bytes> get_tag(std::size_t tag_len);
   /// Starts a new message with a new IV (key unchanged).
   result<void> reset_iv(byte_view iv);
+  /// Stream ciphers (block_size() == 1): throws away the next `n` bytes of keystream, as
+  /// RFC 4345 does with RC4's first 1536. Errors: invalid_value for a block cipher,
+  /// crypto_failure if OpenSSL fails.
+  result<void> discard_keystream(std::size_t n);
 
   EVP_CIPHER_CTX* native_handle() noexcept { return ctx_.get(); }
 

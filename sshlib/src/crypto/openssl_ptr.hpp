@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/param_build.h>
+#include <openssl/provider.h>
 
 #include <memory>
 
@@ -38,5 +39,7 @@ using ec_point_ptr = std::unique_ptr<EC_POINT, openssl_deleter<EC_POINT_clear_fr
 using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO_free_all>>;
 using param_bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD_free>>;
 using params_ptr = std::unique_ptr<OSSL_PARAM, openssl_deleter<OSSL_PARAM_free>>;
+using lib_ctx_ptr = std::unique_ptr<OSSL_LIB_CTX, openssl_deleter<OSSL_LIB_CTX_free>>;
+using provider_ptr = std::unique_ptr<OSSL_PROVIDER, openssl_deleter<OSSL_PROVIDER_unload>>;
 
 }  // namespace sshlib::crypto

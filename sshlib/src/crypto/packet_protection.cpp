@@ -4,6 +4,7 @@
 #include "crypto/chacha20_poly1305.hpp"
 #include "crypto/constant_time.hpp"
 #include "crypto/hmac.hpp"
+#include "crypto/legacy_provider.hpp"
 #include "wire/limits.hpp"
 
 #include <string>
@@ -123,8 +124,13 @@ result<std::unique_ptr<packet_protection>> packet_protection::create(std::string
                                                                      cipher_direction direction,
                                                                      byte_view key, byte_view iv,
                                                                      byte_view mac_key) {
-  const cipher_spec* c = find_cipher_spec(cipher_name);
+  const cipher_spec* c = find_listed_cipher_spec(cipher_name);
   if (c == nullptr) return error{errc::unsupported_algorithm, "cipher " + std::string(cipher_name)};
+  if (!cipher_available(*c)) {
+    return error{errc::algorithm_unavailable,
+                 "cipher " + std::string(cipher_name) +
+                     " needs OpenSSL's legacy provider, which is not available here"};
+  }
   if (key.size() != c->key_length) return wrong_size("key", c->ssh_name, c->key_length, key.size());
   if (iv.size() != c->iv_length) return wrong_size("IV", c->ssh_name, c->iv_length, iv.size());
 
@@ -145,8 +151,13 @@ result<std::unique_ptr<packet_protection>> packet_protection::create(std::string
   const mac_spec* m = find_mac_spec(mac_name);
   if (m == nullptr) return error{errc::unsupported_algorithm, "MAC " + std::string(mac_name)};
   if (mac_key.size() != m->key_length) return wrong_size("MAC key", m->ssh_name, m->key_length, mac_key.size());
-  auto cipher = cipher_context::create(c->openssl_name, key, iv, direction);
+  OSSL_LIB_CTX* library =
+      c->provider == cipher_provider::legacy ? legacy_library_context() : nullptr;
+  auto cipher = cipher_context::create(c->openssl_name, key, iv, direction, library);
   if (!cipher) return std::move(cipher).error();
+  if (c->keystream_discard != 0) {
+    if (auto r = cipher->discard_keystream(c->keystream_discard); !r) return r.error();
+  }
   auto mac = hmac_context::create(m->algorithm, mac_key);
   if (!mac) return std::move(mac).error();
   return std::unique_ptr<packet_protection>(

@@ -31,7 +31,8 @@ public:
   /// are ignored (RFC 5647 section 5.1, PROTOCOL.chacha20poly1305). Errors:
   /// unsupported_algorithm for an unknown name, invalid_key_length when key, iv or mac_key
   /// do not have the sizes of cipher_spec / mac_spec, algorithm_unavailable when OpenSSL
-  /// lacks a primitive (RIPEMD-160 before 3.0.7).
+  /// lacks a primitive (RIPEMD-160 before 3.0.7; arcfour*, blowfish-cbc and cast128-cbc
+  /// without its legacy provider).
   static result<std::unique_ptr<packet_protection>> create(std::string_view cipher_name,
                                                            std::string_view mac_name,
                                                            cipher_direction direction, byte_view key,
