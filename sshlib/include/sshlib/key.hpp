@@ -120,6 +120,9 @@ public:
   bytes public_blob() const;
   /// "type base64 comment" (no comment part when the comment is empty), no newline.
   std::string public_ssh() const;
+  /// The RFC 4716 form ("---- BEGIN SSH2 PUBLIC KEY ----", Comment header, 70-column base64),
+  /// as `ssh-keygen -e` writes it and `ssh-keygen -i -m RFC4716` reads it.
+  std::string public_rfc4716() const;
   /// SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"). Certificates: of the plain key.
   result<std::string> public_pem() const;
   /// Unencrypted private key PEM. Errors: not_a_private_key.
@@ -167,7 +170,10 @@ private:
 ///    with aes128/192/256-ctr, aes128/192/256-cbc or aes256-gcm@openssh.com;
 ///  - PEM: PKCS#1 RSA, SEC1 EC, DSA (plain or traditional-encrypted), PKCS#8 plain and
 ///    encrypted, SubjectPublicKeyInfo and PKCS#1 RSA public keys;
-///  - one-line OpenSSH public keys and certificates ("ssh-ed25519 AAAA... comment").
+///  - one-line OpenSSH public keys and certificates ("ssh-ed25519 AAAA... comment");
+///  - RFC 4716 public keys ("---- BEGIN SSH2 PUBLIC KEY ----");
+///  - PuTTY private keys, PPK versions 2 and 3 (plain, or aes256-cbc with SHA-1 or Argon2
+///    key derivation; Argon2 costs capped at 256 MiB, 64 passes, 16 lanes).
 /// Errors: invalid_key_format (which part is wrong), passphrase_required,
 /// wrong_passphrase, unsupported_key_type, unsupported_cipher, unsupported_kdf,
 /// key_mismatch, truncated, length_exceeds_limit. Never crashes on arbitrary input.

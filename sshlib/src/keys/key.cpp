@@ -5,6 +5,7 @@
 #include "keys/base64.hpp"
 #include "keys/certificate_codec.hpp"
 #include "keys/key_impl.hpp"
+#include "keys/rfc4716.hpp"
 #include "keys/key_limits.hpp"
 #include "keys/openssh_private.hpp"
 #include "keys/pem.hpp"
@@ -104,6 +105,8 @@ result<key> key::with_certificate(const key& cert) const {
   c.cert_blob = cert.impl_->cert_blob;
   return keys::make_key(std::move(c));
 }
+
+std::string key::public_rfc4716() const { return keys::write_rfc4716(*impl_); }
 
 bool key::equals(const key& other) const {
   return keys::public_blob(*impl_) == keys::public_blob(*other.impl_);

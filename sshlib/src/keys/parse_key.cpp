@@ -5,6 +5,8 @@
 #include "keys/key_limits.hpp"
 #include "keys/openssh_private.hpp"
 #include "keys/pem.hpp"
+#include "keys/ppk.hpp"
+#include "keys/rfc4716.hpp"
 #include "keys/public_line.hpp"
 
 #include <string>
@@ -20,12 +22,8 @@ result<keys::key_impl> dispatch(std::string_view text, const secret_string& pass
   if (text.starts_with(std::string_view("openssh-key-v1\0", 15))) {
     return keys::parse_openssh_private_binary(as_bytes(text), passphrase, options);
   }
-  if (contains(text, "---- BEGIN SSH2 PUBLIC KEY ----")) {
-    return error{errc::invalid_key_format, "RFC 4716 public keys are read by the container parsers, not parse_key"};
-  }
-  if (text.starts_with("PuTTY-User-Key-File-")) {
-    return error{errc::invalid_key_format, "PuTTY keys are read by the container parsers, not parse_key"};
-  }
+  if (contains(text, keys::rfc4716_begin)) return keys::parse_rfc4716(text);
+  if (text.starts_with(keys::ppk_prefix)) return keys::parse_ppk(text, passphrase);
   if (contains(text, "-----BEGIN ")) return keys::parse_pem(text, passphrase, options);
   return keys::parse_public_line(text);
 }

@@ -168,16 +168,21 @@ TEST_F(SshKeygenKeys, EncryptedPkcs8AboveTheIterationCapIsRefused) {
   EXPECT_TRUE(parse_key(as_bytes(text), secret_string("pw"), opts));
 }
 
-TEST_F(SshKeygenKeys, Rfc4716PublicExportIsForTheContainerParsers) {
-  const auto base = dir_ / "rfc";
-  keygen({"-t", "ed25519", "-q", "-N", "", "-f", base.string()});
-  const std::string exported = keygen({"-e", "-m", "RFC4716", "-f", base.string() + ".pub"});
-  const auto r = parse_key(as_bytes(exported));
-  if (!r) {
-    GTEST_SKIP() << "RFC 4716 parsing belongs to the container parsers, not merged here: "
-                 << r.error().message();
+TEST_F(SshKeygenKeys, Rfc4716ExportReadsAndOurExportImports) {
+  for (const char* type : {"ed25519", "ecdsa", "rsa"}) {
+    const auto base = dir_ / (std::string("rfc_") + type);
+    keygen({"-t", type, "-q", "-N", "", "-C", "a comment", "-f", base.string()});
+    const std::string exported = keygen({"-e", "-m", "RFC4716", "-f", base.string() + ".pub"});
+    const auto parsed = parse_key(as_bytes(exported));
+    ASSERT_TRUE(parsed) << type << ": " << parsed.error().message();
+    EXPECT_EQ(parsed->fingerprint_sha256(), keygen_fingerprint(base.string() + ".pub"));
+    // ssh-keygen -i reads our RFC 4716 form back into the same OpenSSH public line.
+    const auto ours = parse_key(as_bytes(read_file(base.string() + ".pub"))).value();
+    const auto mine = dir_ / (std::string("mine_") + type + ".rfc");
+    write_file(mine, ours.public_rfc4716());
+    const std::string imported = keygen({"-i", "-m", "RFC4716", "-f", mine.string()});
+    EXPECT_EQ(strip_comment(imported), strip_comment(ours.public_ssh())) << imported;
   }
-  EXPECT_EQ(r->fingerprint_sha256(), keygen_fingerprint(base.string() + ".pub"));
 }
 
 }  // namespace
