@@ -6,6 +6,7 @@
 
 #include "support/process.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
@@ -177,6 +178,44 @@ TEST(SshExecOnOurServer, CommandOutputAndExitCode) {
                               "UserKnownHostsFile=" + (dir / "known_hosts").string(), "alice@127.0.0.1", "echo hi there"});
   EXPECT_EQ(r.out, "ran: echo hi there\n") << r.err;
   EXPECT_EQ(r.exit_code, 7) << r.err;
+}
+
+}  // namespace
+}  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+TEST_F(ExecOnSshd, ForwardOutReachesALocalListener) {
+  std::string got;
+  const auto o = connect_to_sshd(*server_, config(), {}, [&](client& c, asio::io_context& io) {
+    asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    asio::ip::tcp::socket peer(io);
+    acceptor.async_accept(peer, [&](boost::system::error_code ec) {
+      if (!ec) asio::async_write(peer, asio::buffer(std::string_view("hello through sshd")), [](auto, auto) {});
+    });
+    std::optional<channel> ch;
+    boost::system::error_code open_ec = make_error_code(errc::timeout);
+    bool opened = false;
+    c.async_forward_out("127.0.0.1", 40000, "127.0.0.1", acceptor.local_endpoint().port(),
+                        [&](boost::system::error_code ec, channel fwd) {
+                          open_ec = ec;
+                          if (!ec) ch = fwd;
+                          opened = true;
+                        });
+    ASSERT_TRUE(run_until(io, [&] { return opened; }));
+    ASSERT_FALSE(open_ec) << open_ec.message() << "\n" << server_->log();
+    std::array<char, 64> buf{};
+    bool done = false;
+    asio::async_read(*ch, asio::buffer(buf.data(), 18), [&](boost::system::error_code, std::size_t n) {
+      got.assign(buf.data(), n);
+      done = true;
+    });
+    EXPECT_TRUE(run_until(io, [&] { return done; }));
+    ch->close();
+  });
+  ASSERT_FALSE(o.ec);
+  EXPECT_EQ(got, "hello through sshd");
 }
 
 }  // namespace
