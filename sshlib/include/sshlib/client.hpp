@@ -7,6 +7,7 @@
 // their associated executor.
 #pragma once
 
+#include <sshlib/agent.hpp>
 #include <sshlib/algorithms.hpp>
 #include <sshlib/bytes.hpp>
 #include <sshlib/channel.hpp>
@@ -72,6 +73,9 @@ struct client_config {
     std::string local_username;
   };
   std::optional<hostbased_identity> hostbased;
+  /// Public-key authentication with every identity of an agent (the seed's `agent`; use
+  /// create_agent(executor, path) or any sshlib::agent), tried after private_key.
+  std::shared_ptr<sshlib::agent> agent;
   /// Try keyboard-interactive after the other methods (the seed's tryKeyboard).
   bool try_keyboard = false;
   /// Answers keyboard-interactive rounds: call the completion with one answer per prompt

@@ -62,6 +62,9 @@ enum class errc {
   request_refused,          // the peer answered a request with FAILURE
   window_exceeded,          // the peer sent more data than our window allowed
   too_many_channels,        // the per-connection channel cap was reached
+
+  // agent (PROTOCOL.agent)
+  agent_failure = 300,      // the agent answered SSH_AGENT_FAILURE
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

@@ -134,6 +134,47 @@ public:
     co_return co_await simple(request_publickey_signed(c_.username, algorithm, blob, *sig));
   }
 
+  // Each agent identity in turn: query, and on PK_OK let the agent sign (with the rsa-sha2
+  // flag matching the algorithm chosen from server-sig-algs).
+  asio::awaitable<result<outcome>> try_agent() {
+    using ids_t = std::pair<boost::system::error_code, std::vector<key>>;
+    auto ids = co_await detail::await_callback<ids_t>([&](detail::unique_function<void(ids_t)> done) {
+      c_.agent->do_identities([d = std::move(done)](boost::system::error_code ec, std::vector<key> keys) mutable {
+        d(ids_t{ec, std::move(keys)});
+      });
+    });
+    if (ids.first) {
+      s_.debug("agent: cannot list identities: " + ids.first.message());
+      co_return outcome::failure;
+    }
+    for (const key& k : ids.second) {
+      if (!listed(st_.methods_left, "publickey")) break;
+      const std::string algorithm = publickey_algorithm(k, s_.machine().peer_extensions());
+      const bytes blob = k.public_blob();
+      tried_.push_back("agent key " + k.fingerprint_sha256() + " " + algorithm);
+      if (auto r = s_.send(request_publickey_query(c_.username, algorithm, blob)); !r) co_return r.error();
+      auto reply = co_await next_reply();
+      if (!reply) co_return reply.error();
+      if (reply->payload[0] == msg::userauth_failure) continue;
+      if (reply->payload[0] != msg::userauth_info_request) {
+        co_return error{errc::protocol_error, "unexpected reply to a publickey query"};
+      }
+      const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), c_.username, algorithm, blob);
+      using sig_t = std::pair<boost::system::error_code, bytes>;
+      auto sig = co_await detail::await_callback<sig_t>([&](detail::unique_function<void(sig_t)> done) {
+        c_.agent->do_sign(k, signed_data, agent_flags_for(signature_algorithm(algorithm)),
+                          [d = std::move(done)](boost::system::error_code ec, bytes b) mutable { d(sig_t{ec, std::move(b)}); });
+      });
+      if (sig.first) {
+        s_.debug("agent refused to sign with " + k.fingerprint_sha256() + ": " + sig.first.message());
+        continue;
+      }
+      auto r = co_await simple(request_publickey_signed(c_.username, algorithm, blob, sig.second));
+      if (!r || *r == outcome::success) co_return r;
+    }
+    co_return outcome::failure;
+  }
+
   asio::awaitable<result<outcome>> try_keyboard_interactive() {
     tried_.push_back("keyboard-interactive");
     if (auto r = s_.send(request_keyboard_interactive(c_.username)); !r) co_return r.error();
@@ -183,6 +224,7 @@ public:
     const step steps[] = {
         {"password", c_.password.has_value(), &client_authenticator::try_password},
         {"publickey", c_.private_key.has_value(), &client_authenticator::try_publickey},
+        {"publickey", c_.agent != nullptr, &client_authenticator::try_agent},
         {"keyboard-interactive", c_.try_keyboard, &client_authenticator::try_keyboard_interactive},
         {"hostbased", c_.hostbased.has_value(), &client_authenticator::try_hostbased},
     };

@@ -54,6 +54,7 @@ public:
       case errc::request_refused: return "request refused";
       case errc::window_exceeded: return "peer exceeded the channel window";
       case errc::too_many_channels: return "too many channels";
+      case errc::agent_failure: return "the agent refused the request";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }

@@ -20,7 +20,10 @@ namespace asio = boost::asio;
 template <class Pred>
 bool run_until(asio::io_context& io, Pred done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!done() && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(20));
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(20));
+  }
   return done();
 }
 

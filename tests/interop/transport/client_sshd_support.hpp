@@ -26,10 +26,11 @@ struct connect_outcome {
 
 /// Connects over a socketpair to `sshd -i` with sshd `-o` options; ends the connection after.
 /// `inspect` runs on the connected client before it ends.
+/// Runs on `io` (objects the config refers to, such as an agent, must use it too).
 template <class Inspect>
-connect_outcome connect_to_sshd(sshd_server& server, client_config config, const std::vector<std::string>& sshd_options,
-                                Inspect inspect) {
-  boost::asio::io_context io;
+connect_outcome connect_to_sshd_on(boost::asio::io_context& io, sshd_server& server, client_config config,
+                                   const std::vector<std::string>& sshd_options, Inspect inspect) {
+  io.restart();
   const int fd = server.connect(sshd_options);
   boost::asio::local::stream_protocol::socket socket(io);
   socket.assign(boost::asio::local::stream_protocol(), fd);
@@ -41,15 +42,26 @@ connect_outcome connect_to_sshd(sshd_server& server, client_config config, const
     done = true;
   });
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!done && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(100));
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(100));
+  }
   EXPECT_TRUE(done) << "connect did not complete within 60 s";
   out.detail = c.last_error();
   out.negotiated = c.negotiated();
   out.server_identification = c.server_identification();
   if (done && !out.ec) inspect(c, io);
   c.end();
+  io.restart();
   io.run_for(std::chrono::seconds(2));
   return out;
+}
+
+template <class Inspect>
+connect_outcome connect_to_sshd(sshd_server& server, client_config config, const std::vector<std::string>& sshd_options,
+                                Inspect inspect) {
+  boost::asio::io_context io;
+  return connect_to_sshd_on(io, server, std::move(config), sshd_options, std::move(inspect));
 }
 
 inline connect_outcome connect_to_sshd(sshd_server& server, client_config config,

@@ -229,7 +229,10 @@ namespace {
 template <class Pred>
 bool run_until(boost::asio::io_context& io, Pred done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!done() && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds(50));
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(50));
+  }
   return done();
 }
 
