@@ -199,9 +199,9 @@ void channel_impl::on_close() {
 }
 
 void channel_impl::release_handler() {
-  // A handler commonly captures its own channel: dropping it breaks that cycle. It may be
-  // running right now, so it is destroyed from a posted task.
-  if (request_handler_) asio::post(executor_, [h = std::move(request_handler_)] {});
+  // A handler commonly captures its own channel: dropping it breaks that cycle. If it is
+  // running right now it is destroyed from a posted task instead.
+  if (request_handler_ && in_request_handler_) asio::post(executor_, [h = std::move(request_handler_)] {});
   request_handler_ = nullptr;
 }
 
@@ -256,7 +256,9 @@ void channel_impl::on_request(const connection::channel_request_message& m) {
     if (ok && m.type == "pty-req") ok = r.read_string(p.modes, 4096);
     if (ok) req.pty_ = std::move(p);
   }
+  in_request_handler_ = true;
   request_handler_(std::move(req));
+  in_request_handler_ = false;
 }
 
 void channel_impl::abort(const error_code& ec) {

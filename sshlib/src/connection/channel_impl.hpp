@@ -88,6 +88,7 @@ private:
   stream_buffer streams_[2];         // data, stderr
   std::deque<parked_write> writes_;
   bool write_in_progress_ = false;
+  bool in_request_handler_ = false;
   std::deque<detail::completion<boost::system::error_code>> pending_requests_;
   std::vector<detail::completion<boost::system::error_code>> closed_waiters_;
   std::optional<boost::system::error_code> aborted_;

@@ -30,6 +30,8 @@ struct core_hooks {
 class connection_core : public std::enable_shared_from_this<connection_core> {
 public:
   connection_core(std::shared_ptr<transport::transport_session> session, bool is_client, core_hooks hooks);
+  /// Channels outliving the connection learn it is gone and drop their handlers.
+  ~connection_core();
 
   /// Starts the dispatcher (after authentication).
   void start();

@@ -13,6 +13,10 @@ using boost::system::error_code;
 connection_core::connection_core(std::shared_ptr<transport::transport_session> session, bool is_client, core_hooks hooks)
     : session_(std::move(session)), is_client_(is_client), hooks_(std::move(hooks)), keepalive_timer_(session_->get_executor()) {}
 
+connection_core::~connection_core() {
+  for (auto& [id, ch] : channels_) ch->abort(make_error_code(errc::connection_closed));
+}
+
 void connection_core::start() {
   auto self = shared_from_this();
   asio::co_spawn(session_->get_executor(), [self]() { return self->dispatch_loop(); }, asio::detached);
