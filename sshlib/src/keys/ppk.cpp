@@ -95,13 +95,16 @@ result<secure_bytes> section(line_reader& in, std::string_view key) {
     return too_long(std::string(key) + " " + std::to_string(*count) + " is more than " +
                     std::to_string(limits::max_ppk_section_lines));
   }
+  // Reserved for puttygen's 64 columns so that growing leaves no stray copies of a key.
   std::string b64;
+  b64.reserve(std::size_t{*count} * 64);
   for (std::uint32_t i = 0; i < *count; ++i) {
     auto line = in.next(std::string(key) + " base64");
     if (!line) return line.error();
-    if (!*line)
+    if (!*line) {
       return bad("file ends after " + std::to_string(i) + " of " + std::to_string(*count) + " " +
                  std::string(key));
+    }
     b64 += **line;
   }
   auto decoded = base64_decode(b64);
@@ -170,9 +173,10 @@ result<argon2_params> read_argon2_params(line_reader& in, const ppk_limits& caps
                     std::to_string(caps.max_argon2_passes) + ", " +
                     std::to_string(caps.max_argon2_parallelism) + ")");
   }
-  // Argon2 needs at least one pass and one lane, and 8 KiB of memory per lane.
+  // Argon2 needs at least one pass and one lane, and 8 KiB of memory per lane (compared by
+  // division: the caps are the caller's and could be large enough to overflow 8 * lanes).
   if (a.passes < ARGON2_MIN_TIME || a.parallelism < ARGON2_MIN_LANES ||
-      a.memory_kib < 8 * a.parallelism) {
+      a.memory_kib / 8 < a.parallelism) {
     return bad("Argon2 costs (memory " + std::to_string(a.memory_kib) + " KiB, passes " +
                std::to_string(a.passes) + ", parallelism " + std::to_string(a.parallelism) +
                ") are below Argon2's minimums (1 pass, 1 lane, 8 KiB per lane)");
@@ -245,8 +249,9 @@ result<secure_bytes> openssh_fields(std::string_view algorithm, byte_view public
   wire::reader pub(public_blob);
   wire::reader priv(private_blob);
   std::string_view type;
-  if (!pub.read_string(type, limits::max_name_length))
+  if (!pub.read_string(type, limits::max_name_length)) {
     return read_failure(pub, "PuTTY key: public key type");
+  }
   if (type != algorithm) {
     return bad("the first line says " + quoted(algorithm) + " but the public key is " +
                quoted(type));
@@ -258,8 +263,9 @@ result<secure_bytes> openssh_fields(std::string_view algorithm, byte_view public
     byte_view pk, seed;
     if (!pub.read_string(pk, 32)) return read_failure(pub, "PuTTY key: Ed25519 public key");
     if (!priv.read_string(seed, 32)) return read_failure(priv, "PuTTY key: Ed25519 private seed");
-    if (seed.size() != 32)
+    if (seed.size() != 32) {
       return bad("Ed25519 private seed of " + std::to_string(seed.size()) + " bytes");
+    }
     secure_bytes sk(seed.begin(), seed.end());
     sk.insert(sk.end(), pk.begin(), pk.end());
     w.write_string(pk);
@@ -284,8 +290,9 @@ result<secure_bytes> openssh_fields(std::string_view algorithm, byte_view public
     if (!pub.read_string(curve, limits::max_name_length) || !pub.read_string(point, 256)) {
       return read_failure(pub, "PuTTY key: ECDSA curve and point");
     }
-    if (!priv.read_unsigned_mpint(scalar))
+    if (!priv.read_unsigned_mpint(scalar)) {
       return read_failure(priv, "PuTTY key: ECDSA private scalar");
+    }
     w.write_string(curve);
     w.write_string(point);
     w.write_unsigned_mpint(scalar);

@@ -61,13 +61,15 @@ result<header_field> read_header(const std::vector<std::string_view>& lines, std
   h.value = std::string(trim(line.substr(colon + 1)));
   while (!h.value.empty() && h.value.back() == '\\' &&
          h.value.size() <= limits::max_rfc4716_value) {
-    if (i + 1 == lines.size())
+    if (i + 1 == lines.size()) {
       return bad("header on line " + std::to_string(first + 1) + " continues past the end");
+    }
     h.value.pop_back();
     h.value += lines[++i];
   }
-  if (h.tag.empty())
+  if (h.tag.empty()) {
     return bad("header on line " + std::to_string(first + 1) + " has an empty tag");
+  }
   if (h.tag.size() > limits::max_rfc4716_tag || h.value.size() > limits::max_rfc4716_value) {
     return error{errc::length_exceeds_limit,
                  "RFC 4716 key: header on line " + std::to_string(first + 1) + " (tag " +
@@ -124,8 +126,6 @@ result<key_impl> parse_rfc4716(std::string_view text) {
   }
   auto k = parse_public_blob(*blob);
   if (!k) return k.error();
-  if (comment.size() > limits::max_comment_length)
-    return error{errc::length_exceeds_limit, "RFC 4716 key: comment"};
   k->comment = std::move(comment);
   return k;
 }
