@@ -1,5 +1,6 @@
 // PuTTY PPK files (as text, with a fixed passphrase), under tiny Argon2 limits so that
-// inputs explore the container rather than spend their time in the KDF.
+// inputs explore the container rather than spend their time in the KDF. The encrypted
+// seeds use the passphrase "pass" and Argon2 costs within these limits.
 #include "keys/ppk.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -120,8 +120,12 @@ public:
   bytes public_blob() const;
   /// "type base64 comment" (no comment part when the comment is empty), no newline.
   std::string public_ssh() const;
-  /// The RFC 4716 form ("---- BEGIN SSH2 PUBLIC KEY ----", Comment header, 70-column base64),
-  /// as `ssh-keygen -e` writes it and `ssh-keygen -i -m RFC4716` reads it.
+  /// The RFC 4716 form: "---- BEGIN SSH2 PUBLIC KEY ----", a quoted Comment header when the
+  /// comment is not empty, base64 in lines of 70 characters, "---- END SSH2 PUBLIC KEY ----",
+  /// each line ending in '\n'. No line exceeds the RFC's 72 bytes: a long comment is cut at
+  /// 1022 bytes and wrapped with backslash continuation lines, and line breaks in it become
+  /// spaces. `ssh-keygen -i -m RFC4716` reads every such file; puttygen (0.78) reads only
+  /// one-line headers, so comments up to 59 bytes. Certificates: their certificate blob.
   std::string public_rfc4716() const;
   /// SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"). Certificates: of the plain key.
   result<std::string> public_pem() const;

@@ -42,4 +42,27 @@ inline constexpr std::size_t max_cert_nonce = 1024;
 /// Signature blobs: the largest is an RSA-16384 signature (2 KiB) plus names.
 inline constexpr std::size_t max_signature_blob = 4096;
 
+/// PuTTY PPK files: base64 lines per Public-Lines / Private-Lines section (puttygen writes
+/// 64 characters a line, so 1024 lines hold about 48 KiB, far above an RSA-16384 key) and
+/// the length of any one line.
+inline constexpr std::size_t max_ppk_section_lines = 1024;
+inline constexpr std::size_t max_ppk_line = 4096;
+/// PPK v3 Argon2 costs come from the file, so a hostile one could ask for gigabytes and
+/// minutes. puttygen's defaults are 8 MiB, 13 passes (or its time-based count) and 1 lane;
+/// these caps leave room for deliberately slow keys while bounding memory and time.
+inline constexpr std::uint32_t max_argon2_memory_kib = 256 * 1024;  // 256 MiB
+inline constexpr std::uint32_t max_argon2_passes = 64;
+inline constexpr std::uint32_t max_argon2_parallelism = 16;
+/// Argon2-Salt (puttygen writes 16 bytes) and Private-MAC (32 bytes) are hex on one line.
+inline constexpr std::size_t max_ppk_hex_bytes = 1024;
+/// RFC 4716 section 3: lines are at most 72 bytes, header tags at most 64 and values at
+/// most 1024 (after joining continuation lines). We read lines up to max_rfc4716_line
+/// because some tools wrap wider, and bound the number of lines.
+inline constexpr std::size_t max_rfc4716_line = 1024;
+inline constexpr std::size_t max_rfc4716_lines = 2048;
+inline constexpr std::size_t max_rfc4716_tag = 64;
+inline constexpr std::size_t max_rfc4716_value = 1024;
+/// Columns of what we write: 70, as ssh-keygen -e does, within the RFC's 72.
+inline constexpr std::size_t rfc4716_write_columns = 70;
+
 }  // namespace sshlib::keys::limits

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "keys/key_impl.hpp"
+#include "keys/key_limits.hpp"
 
 #include <sshlib/bytes.hpp>
 #include <sshlib/result.hpp>
@@ -17,17 +18,20 @@ namespace sshlib::keys {
 inline constexpr std::string_view ppk_prefix = "PuTTY-User-Key-File-";
 
 /// Bounds on a v3 file's Argon2 parameters: a hostile file must not make us allocate
-/// gigabytes or spin for minutes. puttygen's defaults are 8 MiB, 13 passes, 1 lane.
+/// gigabytes or spin for minutes. parse_key uses the defaults (key_limits.hpp); the fuzzer
+/// passes tiny ones so that it explores the container instead of running Argon2.
 struct ppk_limits {
-  std::uint32_t max_argon2_memory_kib = 256 * 1024;  // 256 MiB
-  std::uint32_t max_argon2_passes = 64;
-  std::uint32_t max_argon2_parallelism = 16;
+  std::uint32_t max_argon2_memory_kib = limits::max_argon2_memory_kib;
+  std::uint32_t max_argon2_passes = limits::max_argon2_passes;
+  std::uint32_t max_argon2_parallelism = limits::max_argon2_parallelism;
 };
 
-/// Errors: invalid_key_format (which header or line is wrong), passphrase_required,
+/// Errors: invalid_key_format (which header or line is wrong, Argon2 parameters Argon2
+/// itself refuses, a MAC that does not verify on an unencrypted file), passphrase_required,
 /// wrong_passphrase (the MAC does not verify with this passphrase), unsupported_cipher,
 /// unsupported_kdf, length_exceeds_limit (line counts, Argon2 parameters), key_mismatch,
 /// unsupported_key_type.
-result<key_impl> parse_ppk(std::string_view text, const secret_string& passphrase, const ppk_limits& limits = {});
+result<key_impl> parse_ppk(std::string_view text, const secret_string& passphrase,
+                           const ppk_limits& caps = {});
 
 }  // namespace sshlib::keys

@@ -176,12 +176,19 @@ TEST_F(SshKeygenKeys, Rfc4716ExportReadsAndOurExportImports) {
     const auto parsed = parse_key(as_bytes(exported));
     ASSERT_TRUE(parsed) << type << ": " << parsed.error().message();
     EXPECT_EQ(parsed->fingerprint_sha256(), keygen_fingerprint(base.string() + ".pub"));
-    // ssh-keygen -i reads our RFC 4716 form back into the same OpenSSH public line.
+    // ssh-keygen writes its own quoted comment ("256-bit ED25519, converted by u@h from OpenSSH").
+    EXPECT_TRUE(parsed->comment().find("-bit ") != std::string::npos &&
+                parsed->comment().ends_with(" from OpenSSH"))
+        << parsed->comment();
+    // ssh-keygen -i reads our RFC 4716 form back into the same OpenSSH public line, with a
+    // short comment and with one long enough for continuation lines.
     const auto ours = parse_key(as_bytes(read_file(base.string() + ".pub"))).value();
-    const auto mine = dir_ / (std::string("mine_") + type + ".rfc");
-    write_file(mine, ours.public_rfc4716());
-    const std::string imported = keygen({"-i", "-m", "RFC4716", "-f", mine.string()});
-    EXPECT_EQ(strip_comment(imported), strip_comment(ours.public_ssh())) << imported;
+    for (const key& k : {ours, ours.with_comment(std::string(200, 'c') + " \\ \"x\"")}) {
+      const auto mine = dir_ / (std::string("mine_") + type + ".rfc");
+      write_file(mine, k.public_rfc4716());
+      const std::string imported = keygen({"-i", "-m", "RFC4716", "-f", mine.string()});
+      EXPECT_EQ(strip_comment(imported), strip_comment(k.public_ssh())) << imported;
+    }
   }
 }
 
