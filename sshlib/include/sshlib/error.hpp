@@ -42,6 +42,14 @@ enum class errc {
   certificate_wrong_type,   // user certificate where a host certificate is needed, or reverse
   principal_not_allowed,    // the requested principal is not listed
   unknown_critical_option,  // a critical option we do not understand (must refuse)
+
+  // agent (draft-miller-ssh-agent, openssh-portable PROTOCOL.agent)
+  agent_failure,            // the agent answered SSH_AGENT_FAILURE
+  agent_refused,            // this agent does not support or allow the operation
+  agent_protocol_error,     // the peer sent a malformed or unexpected agent message
+  agent_unavailable,        // no agent to talk to (SSH_AUTH_SOCK unset or empty)
+  agent_busy,               // too many requests queued or connections open
+  insecure_permissions,     // a socket directory others can reach into
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

@@ -40,6 +40,12 @@ public:
       case errc::certificate_wrong_type: return "wrong certificate type";
       case errc::principal_not_allowed: return "principal not allowed by certificate";
       case errc::unknown_critical_option: return "unknown critical option in certificate";
+      case errc::agent_failure: return "agent refused the request (SSH_AGENT_FAILURE)";
+      case errc::agent_refused: return "operation not supported or not allowed by this agent";
+      case errc::agent_protocol_error: return "malformed or unexpected agent message";
+      case errc::agent_unavailable: return "no agent available (SSH_AUTH_SOCK not set)";
+      case errc::agent_busy: return "agent busy: too many queued requests or connections";
+      case errc::insecure_permissions: return "path is reachable by other users";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }
