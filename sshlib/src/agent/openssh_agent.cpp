@@ -41,8 +41,10 @@ public:
   }
 
   void close() {
-    // The request in flight learns of the close from its aborted socket operation; the
-    // ones behind it are failed here.
+    // The request in flight completes with operation_aborted when its current socket
+    // operation returns (which may already have succeeded); the ones behind it are failed
+    // here.
+    if (!queue_.empty()) abort_front_ = true;
     std::deque<pending> waiting;
     while (queue_.size() > 1) {
       waiting.push_front(std::move(queue_.back()));
@@ -63,7 +65,7 @@ private:
     if (socket_.is_open()) return write_request();
     socket_.async_connect(asio::local::stream_protocol::endpoint(path_),
                           [self = shared_from_this()](const error_code& ec) {
-                            if (ec) return self->finish(ec, {});
+                            if (ec || self->abort_front_) return self->finish(ec, {});
                             self->write_request();
                           });
   }
@@ -71,14 +73,14 @@ private:
   void write_request() {
     asio::async_write(socket_, asio::buffer(queue_.front().request),
                       [self = shared_from_this()](const error_code& ec, std::size_t) {
-                        if (ec) return self->finish(ec, {});
+                        if (ec || self->abort_front_) return self->finish(ec, {});
                         self->read_header();
                       });
   }
 
   void read_header() {
     asio::async_read(socket_, asio::buffer(header_), [self = shared_from_this()](const error_code& ec, std::size_t) {
-      if (ec) return self->finish(ec, {});
+      if (ec || self->abort_front_) return self->finish(ec, {});
       auto length = proto::decode_frame_header(self->header_);
       // A bad length leaves us unable to find the next message: finish() drops the
       // connection for any error.
@@ -96,7 +98,11 @@ private:
 
   // Completes the front request and starts the next. Any error closes the socket: after a
   // failed read or write we no longer know where the next reply starts.
-  void finish(const error_code& ec, byte_view payload) {
+  void finish(error_code ec, byte_view payload) {
+    if (abort_front_) {
+      abort_front_ = false;
+      ec = asio::error::operation_aborted;
+    }
     if (ec) {
       error_code ignored;
       socket_.close(ignored);
@@ -111,6 +117,7 @@ private:
   std::string path_;
   asio::local::stream_protocol::socket socket_;
   std::deque<pending> queue_;  // front() is in flight; bounded by max_queued_requests
+  bool abort_front_ = false;   // close() was called while front() was in flight
   std::array<std::uint8_t, proto::frame_header_size> header_{};
   bytes body_;
 };
