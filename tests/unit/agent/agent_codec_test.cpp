@@ -347,15 +347,5 @@ TEST(AgentCodec, TruncatedOpenEndedMessagesFailCleanly) {
   }
 }
 
-TEST(AgentSignFlags, ChooseRsaAlgorithmsAsOpenSshDoes) {
-  EXPECT_EQ(rsa_algorithm_for(sign_flags::none), "ssh-rsa");
-  EXPECT_EQ(rsa_algorithm_for(sign_flags::rsa_sha2_256), "rsa-sha2-256");
-  EXPECT_EQ(rsa_algorithm_for(sign_flags::rsa_sha2_512), "rsa-sha2-512");
-  EXPECT_EQ(rsa_algorithm_for(sign_flags::rsa_sha2_256 | sign_flags::rsa_sha2_512), "rsa-sha2-256");
-  EXPECT_EQ(sign_flags_for("rsa-sha2-512"), sign_flags::rsa_sha2_512);
-  EXPECT_EQ(sign_flags_for("rsa-sha2-256"), sign_flags::rsa_sha2_256);
-  EXPECT_EQ(sign_flags_for("ssh-ed25519"), sign_flags::none);
-}
-
 }  // namespace
 }  // namespace sshlib::agent_protocol
