@@ -309,7 +309,7 @@ bool server_state::unlock(const secret_string& passphrase) {
   }
   locked = false;
   failed_unlocks = 0;
-  lock_hash_.clear();
+  lock_hash_ = secure_bytes();  // frees, and so wipes, the old hash
   return true;
 }
 
