@@ -35,7 +35,9 @@ public:
   using socket_type = boost::asio::local::stream_protocol::socket;
 
   /// A server with no listening socket: serve streams with async_serve_stream (e.g. agent
-  /// forwarding). `backend` must outlive the server and every operation it has started.
+  /// forwarding). `backend` must outlive the server and every operation it has started,
+  /// and be callable from `executor`'s thread (share the executor, or be thread-safe like
+  /// memory_agent).
   agent_server(executor_type executor, agent& backend);
 
   /// Creates a socket (mode 0600) and accepts connections on it until close().
