@@ -54,7 +54,7 @@ public:
   template <class CompletionToken>
   auto async_identities(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code, std::vector<key>)>(
-        [this](auto&& handler) {
+        [this](auto handler) {
           do_identities(detail::erase_handler<error_code, std::vector<key>>(std::move(handler), get_executor()));
         },
         token);
@@ -71,7 +71,7 @@ public:
   template <class CompletionToken>
   auto async_sign(const key& public_key, bytes data, sign_flags flags, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code, bytes)>(
-        [this](auto&& handler, key k, bytes d, sign_flags f) {
+        [this](auto handler, const key& k, bytes d, sign_flags f) {
           do_sign(k, std::move(d), f, detail::erase_handler<error_code, bytes>(std::move(handler), get_executor()));
         },
         token, public_key, std::move(data), flags);
@@ -85,7 +85,7 @@ public:
   auto async_add_identity(const key& private_key, std::string comment, key_constraints constraints,
                           CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler, key k, std::string c, key_constraints kc) {
+        [this](auto handler, const key& k, std::string c, key_constraints kc) {
           do_add_identity(k, std::move(c), kc, detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token, private_key, std::move(comment), constraints);
@@ -101,7 +101,7 @@ public:
   template <class CompletionToken>
   auto async_remove_identity(const key& public_key, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler, key k) {
+        [this](auto handler, const key& k) {
           do_remove_identity(k, detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token, public_key);
@@ -112,7 +112,7 @@ public:
   template <class CompletionToken>
   auto async_remove_all(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler) {
+        [this](auto handler) {
           do_remove_all(detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token);
@@ -123,7 +123,7 @@ public:
   template <class CompletionToken>
   auto async_lock(secret_string passphrase, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler, secret_string p) {
+        [this](auto handler, secret_string p) {
           do_lock(std::move(p), detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token, std::move(passphrase));
@@ -134,7 +134,7 @@ public:
   template <class CompletionToken>
   auto async_unlock(secret_string passphrase, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler, secret_string p) {
+        [this](auto handler, secret_string p) {
           do_unlock(std::move(p), detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token, std::move(passphrase));

@@ -82,7 +82,7 @@ public:
   template <class CompletionToken>
   auto async_serve_stream(socket_type socket, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [this](auto&& handler, socket_type s) {
+        [this](auto handler, socket_type s) {
           do_serve_stream(std::move(s), detail::erase_handler<error_code>(std::move(handler), get_executor()));
         },
         token, std::move(socket));

@@ -11,7 +11,7 @@
 namespace sshlib::agent_protocol::limits {
 
 /// Largest agent message (the uint32 length prefix excluded). OpenSSH's AGENT_MAX_LEN.
-inline constexpr std::size_t max_message_length = 256 * 1024;
+inline constexpr std::size_t max_message_length = std::size_t{256} * 1024;
 
 /// Most identities accepted in one SSH_AGENT_IDENTITIES_ANSWER, and most keys a
 /// memory_agent holds (OpenSSH's ssh-agent and ssh-add use 2048 too).

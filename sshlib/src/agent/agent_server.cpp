@@ -159,12 +159,12 @@ private:
   }
 
   void handle(identities_request&) {
-    state_->backend.async_identities(
-        asio::bind_executor(state_->executor, [self = shared_from_this()](error_code ec, std::vector<key> keys) {
-          if (ec) return self->reply(encode_failure());
-          auto answer = encode_identities_answer(keys);
-          self->reply(answer ? std::move(*answer) : encode_failure());
-        }));
+    auto on_keys = [self = shared_from_this()](error_code ec, const std::vector<key>& keys) {
+      if (ec) return self->reply(encode_failure());
+      auto answer = encode_identities_answer(keys);
+      self->reply(answer ? std::move(*answer) : encode_failure());
+    };
+    state_->backend.async_identities(asio::bind_executor(state_->executor, std::move(on_keys)));
   }
 
   void handle(sign_request& r) {
