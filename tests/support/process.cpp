@@ -1,5 +1,6 @@
 #include "support/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -26,13 +27,45 @@ struct pipe_pair {
   void close_both() { close_end(0); close_end(1); }
 };
 
+// The child's environment, built before fork: after fork in a multithreaded test only
+// async-signal-safe calls are allowed, so no setenv there.
+struct child_environment {
+  std::vector<std::string> storage;
+  std::vector<char*> pointers;
+
+  explicit child_environment(const environment& extra) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      const std::string name = entry.substr(0, entry.find('='));
+      const bool replaced =
+          std::any_of(extra.begin(), extra.end(), [&](const auto& kv) { return kv.first == name; });
+      if (!replaced) storage.push_back(entry);
+    }
+    for (const auto& [name, value] : extra) storage.push_back(name + "=" + value);
+    for (auto& s : storage) pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+  }
+};
+
+struct child_arguments {
+  std::vector<char*> pointers;
+  explicit child_arguments(const std::vector<std::string>& argv) {
+    for (const auto& a : argv) pointers.push_back(const_cast<char*>(a.c_str()));
+    pointers.push_back(nullptr);
+  }
+};
+
 }  // namespace
 
 process_result run_process(const std::vector<std::string>& argv, const std::string& stdin_data) {
+  return run_process(argv, stdin_data, {});
+}
+
+process_result run_process(const std::vector<std::string>& argv, const std::string& stdin_data,
+                           const environment& env) {
   pipe_pair in, out, err;
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  child_arguments args(argv);
+  child_environment child_env(env);
 
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -41,7 +74,7 @@ process_result run_process(const std::vector<std::string>& argv, const std::stri
     ::dup2(out.fd[1], 1);
     ::dup2(err.fd[1], 2);
     ::setsid();  // no controlling terminal: tools must not prompt on /dev/tty
-    ::execvp(args[0], args.data());
+    ::execvpe(args.pointers[0], args.pointers.data(), child_env.pointers.data());
     ::_exit(127);
   }
   in.close_end(0);
@@ -88,6 +121,52 @@ process_result run_process(const std::vector<std::string>& argv, const std::stri
   }
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+background_process::background_process(const std::vector<std::string>& argv, const environment& env,
+                                       const std::filesystem::path& log) {
+  child_arguments args(argv);
+  child_environment child_env(env);
+  const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  const int log_fd = log.empty() ? -1 : ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (null_fd < 0 || (!log.empty() && log_fd < 0)) throw std::runtime_error("cannot open /dev/null or the log");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int out_fd = log_fd >= 0 ? log_fd : null_fd;
+    ::dup2(null_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
+    ::setsid();
+    ::execvpe(args.pointers[0], args.pointers.data(), child_env.pointers.data());
+    ::_exit(127);
+  }
+  ::close(null_fd);
+  if (log_fd >= 0) ::close(log_fd);
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+background_process::~background_process() { stop(); }
+
+bool background_process::running() {
+  if (pid_ < 0) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int background_process::stop() {
+  if (pid_ < 0) return status_;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return status_;
 }
 
 bool program_available(const std::string& program) {

@@ -65,6 +65,11 @@ enum class errc {
 
   // agent (PROTOCOL.agent)
   agent_failure = 300,      // the agent answered SSH_AGENT_FAILURE
+  agent_refused,            // this agent does not support or allow the operation
+  agent_protocol_error,     // the peer sent a malformed or unexpected agent message
+  agent_unavailable,        // no agent to talk to (SSH_AUTH_SOCK unset or empty)
+  agent_busy,               // too many requests queued or connections open
+  insecure_permissions,     // a socket directory others can reach into
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

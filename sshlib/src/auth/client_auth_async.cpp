@@ -139,7 +139,7 @@ public:
   asio::awaitable<result<outcome>> try_agent() {
     using ids_t = std::pair<boost::system::error_code, std::vector<key>>;
     auto ids = co_await detail::await_callback<ids_t>([&](detail::unique_function<void(ids_t)> done) {
-      c_.agent->do_identities([d = std::move(done)](boost::system::error_code ec, std::vector<key> keys) mutable {
+      c_.agent->async_identities([d = std::move(done)](boost::system::error_code ec, std::vector<key> keys) mutable {
         d(ids_t{ec, std::move(keys)});
       });
     });
@@ -162,8 +162,8 @@ public:
       const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), c_.username, algorithm, blob);
       using sig_t = std::pair<boost::system::error_code, bytes>;
       auto sig = co_await detail::await_callback<sig_t>([&](detail::unique_function<void(sig_t)> done) {
-        c_.agent->do_sign(k, signed_data, agent_flags_for(signature_algorithm(algorithm)),
-                          [d = std::move(done)](boost::system::error_code ec, bytes b) mutable { d(sig_t{ec, std::move(b)}); });
+        c_.agent->async_sign(k, signed_data, sign_flags_for(signature_algorithm(algorithm)),
+                             [d = std::move(done)](boost::system::error_code ec, bytes b) mutable { d(sig_t{ec, std::move(b)}); });
       });
       if (sig.first) {
         s_.debug("agent refused to sign with " + k.fingerprint_sha256() + ": " + sig.first.message());

@@ -54,7 +54,12 @@ public:
       case errc::request_refused: return "request refused";
       case errc::window_exceeded: return "peer exceeded the channel window";
       case errc::too_many_channels: return "too many channels";
-      case errc::agent_failure: return "the agent refused the request";
+      case errc::agent_failure: return "agent refused the request (SSH_AGENT_FAILURE)";
+      case errc::agent_refused: return "operation not supported or not allowed by this agent";
+      case errc::agent_protocol_error: return "malformed or unexpected agent message";
+      case errc::agent_unavailable: return "no agent available (SSH_AUTH_SOCK not set)";
+      case errc::agent_busy: return "agent busy: too many queued requests or connections";
+      case errc::insecure_permissions: return "path is reachable by other users";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }
