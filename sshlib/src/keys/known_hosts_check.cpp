@@ -79,7 +79,8 @@ host_key_status check_by_ca(const std::string& source, const entry_list& matchin
     const std::string ca = "host certificate signed by the @cert-authority " + e->host_key.fingerprint_sha256();
     if (auto ok = check_host_certificate(host_key, host_name, now); !ok) {
       return status(host_key_status::unknown, nullptr,
-                    where(source, *e) + ca + " is not valid for " + std::string(host_name) + ": " + ok.error().message());
+                    where(source, *e) + ca + " is not valid for " + std::string(host_name) + ": " +
+                        ok.error().message());
     }
     return status(host_key_status::trusted_by_ca, e, where(source, *e) + ca + " for " + std::string(host_name));
   }

@@ -23,7 +23,8 @@ protected:
   std::optional<bool> verify(const std::string& text, const key& k, std::string host, std::uint16_t port = 22) {
     auto kh = known_hosts::parse(text, "kh");
     if (!kh) throw std::runtime_error(kh.error().message());
-    auto verifier = make_known_hosts_verifier(std::move(*kh), [this](std::string_view line) { log_.emplace_back(line); });
+    auto verifier =
+        make_known_hosts_verifier(std::move(*kh), [this](std::string_view line) { log_.emplace_back(line); });
     std::optional<bool> verdict;
     verifier(host_key_info{k, k.type(), k.fingerprint_sha256(), std::move(host), port},
              [&verdict](bool ok) { verdict = ok; });

@@ -224,10 +224,11 @@ TEST_F(KnownHostsCheck, CertificateRulesAreEnforced) {
   const std::vector<bent> cases = {
       {"wrong principal", spec([](cert_spec& s) { s.principals = {"other.example"}; }), "not listed"},
       {"user certificate", spec([](cert_spec& s) { s.type = certificate_type::user; }), "user certificate"},
-      {"expired", spec([](cert_spec& s) { s.valid_after = now - 7200, s.valid_before = now - 3600; }), "valid before"},
+      {"expired", spec([](cert_spec& s) { s.valid_after = now - 7200; s.valid_before = now - 3600; }), "valid before"},
       {"expires at now", spec([](cert_spec& s) { s.valid_before = now; }), "valid before"},
       {"not yet valid", spec([](cert_spec& s) { s.valid_after = now + 60; }), "valid from"},
-      {"critical option", spec([](cert_spec& s) { s.critical_options = {{"force-command", "true"}}; }), "critical option"},
+      {"critical option", spec([](cert_spec& s) { s.critical_options = {{"force-command", "true"}}; }),
+       "critical option"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);
@@ -248,8 +249,8 @@ TEST_F(KnownHostsCheck, PrincipalsMayBeWildcardsOrAbsent) {
   EXPECT_EQ(check(kh, "web.example", wild).verdict, host_key_status::trusted_by_ca);
   EXPECT_EQ(check(kh, "web.example.org", wild).verdict, host_key_status::unknown);
   // OpenSSH accepts a host certificate without principals for any host.
-  EXPECT_EQ(check(kh, "any.example", make_certificate(host_, ca_, spec([](cert_spec& s) { s.principals.clear(); }))).verdict,
-            host_key_status::trusted_by_ca);
+  const key no_principals = make_certificate(host_, ca_, spec([](cert_spec& s) { s.principals.clear(); }));
+  EXPECT_EQ(check(kh, "any.example", no_principals).verdict, host_key_status::trusted_by_ca);
 }
 
 TEST_F(KnownHostsCheck, RejectedCertificateFallsBackToItsPlainKey) {
@@ -297,10 +298,11 @@ TEST_F(KnownHostsCheck, UnusableHostNamesAreUnknown) {
 }
 
 TEST_F(KnownHostsCheck, CurrentTimeOverloadUsesTheClock) {
-  const key cert = make_certificate(host_, ca_, spec([](cert_spec& s) { s.valid_after = 0, s.valid_before = forever; }));
+  const key cert =
+      make_certificate(host_, ca_, spec([](cert_spec& s) { s.valid_after = 0; s.valid_before = forever; }));
   const auto kh = parse("@cert-authority * " + key_text(ca_) + "\n");
   EXPECT_EQ(kh.check("host.example", 22, cert).verdict, host_key_status::trusted_by_ca);
-  const key old = make_certificate(host_, ca_, spec([](cert_spec& s) { s.valid_after = 0, s.valid_before = now; }));
+  const key old = make_certificate(host_, ca_, spec([](cert_spec& s) { s.valid_after = 0; s.valid_before = now; }));
   EXPECT_EQ(kh.check("host.example", 22, old).verdict, host_key_status::unknown);
 }
 
