@@ -64,5 +64,19 @@ inline constexpr std::size_t max_rfc4716_tag = 64;
 inline constexpr std::size_t max_rfc4716_value = 1024;
 /// Columns of what we write: 70, as ssh-keygen -e does, within the RFC's 72.
 inline constexpr std::size_t rfc4716_write_columns = 70;
+/// known_hosts files (sshd(8) SSH_KNOWN_HOSTS FILE FORMAT). A large site-wide file has a
+/// few thousand lines of under 1 KiB; these caps leave room for far more.
+inline constexpr std::size_t max_known_hosts_file_size = 64 * 1024 * 1024;
+/// A longer line is reported and skipped: an RSA-16384 key line is under 3 KiB.
+inline constexpr std::size_t max_known_hosts_line = 16 * 1024;
+/// More entries than this fail the whole file instead of truncating it, so that a
+/// @revoked line further down can never be silently ignored.
+inline constexpr std::size_t max_known_hosts_entries = 100000;
+/// Warnings kept per file; further malformed lines are only counted.
+inline constexpr std::size_t max_known_hosts_warnings = 1000;
+/// Host names looked up or written (NI_MAXHOST is 1025 with its NUL).
+inline constexpr std::size_t max_host_name_length = 1024;
+/// Hashed host fields (|1|salt|hash): OpenSSH's extract_salt refuses a longer salt field.
+inline constexpr std::size_t max_hashed_salt_field = 1024;
 
 }  // namespace sshlib::keys::limits

@@ -1,221 +1,103 @@
-#include <sshlib/known_hosts.hpp>
+#include "keys/known_hosts.hpp"
 
-#include "crypto/hmac.hpp"
-#include "crypto/random.hpp"
-#include "keys/base64.hpp"
+#include "keys/hashed_host.hpp"
+#include "keys/host_patterns.hpp"
+#include "keys/key_impl.hpp"
+#include "keys/key_limits.hpp"
+#include "keys/public_line.hpp"
 
-#include <chrono>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 
-namespace sshlib {
+namespace sshlib::keys {
 namespace {
 
-constexpr std::size_t max_entries = 100000;
-constexpr std::size_t max_file = 64 * 1024 * 1024;
-constexpr std::size_t max_line = 16 * 1024;
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-// OpenSSH's wildcard match: '*' any run, '?' one character; case-insensitive for names.
-bool wildcard(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+std::string_view skip_blanks(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  return s;
 }
 
-std::string host_name(std::string_view host, std::uint16_t port) {
-  if (port == 22 || port == 0) return std::string(host);
-  return "[" + std::string(host) + "]:" + std::to_string(port);
-}
-
-std::vector<std::string_view> fields(std::string_view line) {
-  std::vector<std::string_view> out;
+// The next blank-separated field of s, which then starts after it.
+std::string_view next_field(std::string_view& s) {
+  s = skip_blanks(s);
   std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i >= line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    out.push_back(line.substr(start, i - start));
-  }
-  return out;
+  while (i < s.size() && !is_blank(s[i])) ++i;
+  const std::string_view field = s.substr(0, i);
+  s.remove_prefix(i);
+  return field;
+}
+
+// A field from the file, quoted for a warning: short, and with nothing unprintable.
+std::string quoted(std::string_view s) {
+  constexpr std::size_t max_shown = 40;
+  std::string out = "\"";
+  for (const char c : s.substr(0, max_shown)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out + (s.size() > max_shown ? "...\"" : "\"");
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
 
-std::string_view to_string(host_key_status s) noexcept {
-  switch (s) {
-    case host_key_status::trusted: return "trusted";
-    case host_key_status::trusted_by_ca: return "trusted by a certificate authority";
-    case host_key_status::revoked: return "revoked";
-    case host_key_status::changed: return "changed";
-    case host_key_status::unknown: return "unknown";
-  }
-  return "?";
+std::string known_hosts_name(std::string_view host, std::uint16_t port) {
+  std::string name = ascii_lower(host);
+  if (port == 0 || port == default_ssh_port) return name;
+  return "[" + name + "]:" + std::to_string(port);
 }
 
-result<known_hosts> known_hosts::parse(std::string_view text) {
-  known_hosts kh;
-  std::size_t pos = 0, number = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    auto warn = [&](std::string reason) { kh.warnings_.push_back({number, std::move(reason)}); };
-    if (line.size() > max_line) {
-      warn("line too long");
-      continue;
-    }
-    auto f = fields(line);
-    if (f.empty() || f[0].starts_with("#")) continue;
-    entry e;
-    std::size_t i = 0;
-    if (f[0].starts_with("@")) {
-      if (f[0] == "@cert-authority") {
-        e.mark = entry::marker::cert_authority;
-      } else if (f[0] == "@revoked") {
-        e.mark = entry::marker::revoked;
-      } else {
-        warn("unknown marker " + std::string(f[0]));
-        continue;
-      }
-      i = 1;
-    }
-    if (f.size() < i + 3) {
-      warn("expected host patterns, key type and key");
-      continue;
-    }
-    const std::string_view hosts = f[i];
-    if (hosts.starts_with("|1|")) {
-      const auto bar = hosts.find('|', 3);
-      auto salt = bar == std::string_view::npos ? std::nullopt : keys::base64_decode(hosts.substr(3, bar - 3));
-      auto hash = bar == std::string_view::npos ? std::nullopt : keys::base64_decode(hosts.substr(bar + 1));
-      if (!salt || !hash || salt->size() != 20 || hash->size() != 20) {
-        warn("malformed hashed host name");
-        continue;
-      }
-      e.salt = std::move(*salt);
-      e.hash = std::move(*hash);
+result<std::optional<known_hosts_entry>> parse_known_hosts_line(std::string_view line, std::size_t line_number) {
+  if (line.size() > limits::max_known_hosts_line) {
+    return error{errc::length_exceeds_limit, "line of " + std::to_string(line.size()) + " bytes, over the " +
+                                                 std::to_string(limits::max_known_hosts_line) + "-byte limit"};
+  }
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  line = skip_blanks(line);
+  if (line.empty() || line.front() == '#') return std::optional<known_hosts_entry>{};
+
+  auto marker = known_hosts_marker::none;
+  std::string_view hosts = next_field(line);
+  if (hosts.front() == '@') {
+    if (hosts == cert_authority_marker) {
+      marker = known_hosts_marker::cert_authority;
+    } else if (hosts == revoked_marker) {
+      marker = known_hosts_marker::revoked;
     } else {
-      std::size_t s = 0;
-      while (s <= hosts.size()) {
-        auto comma = hosts.find(',', s);
-        if (comma == std::string_view::npos) comma = hosts.size();
-        if (comma > s) e.patterns.emplace_back(hosts.substr(s, comma - s));
-        s = comma + 1;
-      }
+      return error{errc::invalid_value, "unknown marker " + quoted(hosts)};
     }
-    std::string key_line(f[i + 1]);
-    key_line += " ";
-    key_line += f[i + 2];
-    auto k = parse_key(as_bytes(key_line));
-    if (!k || k->is_private()) {
-      warn(k ? "not a public key" : k.error().message());
-      continue;
-    }
-    e.host_key = std::move(*k);
-    if (kh.entries_.size() >= max_entries) return error{errc::length_exceeds_limit, "known_hosts has over 100000 entries"};
-    kh.entries_.push_back(std::move(e));
+    hosts = next_field(line);
+    if (hosts.empty()) return error{errc::invalid_value, "no host names after the marker"};
+    if (hosts.front() == '@') return error{errc::invalid_value, "more than one marker"};
   }
-  return kh;
+  if (is_hashed_host_field(hosts)) {
+    auto hashed = parse_hashed_host(hosts);
+    if (!hashed) return std::move(hashed).error();
+  }
+
+  const std::string_view rest = skip_blanks(line);
+  if (rest.empty()) return error{errc::invalid_value, "no key after the host names"};
+  if (std::string_view type = rest; all_digits(next_field(type))) {
+    return error{errc::unsupported_key_type, "an SSH-1 RSA key (bits, exponent, modulus)"};
+  }
+  auto impl = parse_public_line(rest);
+  if (!impl) return std::move(impl).error();
+  if (impl->cert) {
+    // ssh(1) never records certificates; trusting one means listing its CA.
+    return error{errc::invalid_value, "a certificate where a key belongs (list its CA with @cert-authority)"};
+  }
+  return std::optional<known_hosts_entry>{
+      known_hosts_entry{line_number, marker, std::string(hosts), make_key(std::move(*impl))}};
 }
 
-result<known_hosts> known_hosts::load(const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return error{errc::invalid_value, "cannot read " + file.string() + ": " + ec.message()};
-  if (size > max_file) return error{errc::length_exceeds_limit, file.string() + " is larger than 64 MiB"};
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse(s.str());
+result<bool> host_field_matches(std::string_view field, std::string_view name) {
+  if (is_hashed_host_field(field)) {
+    auto hashed = parse_hashed_host(field);
+    if (!hashed) return false;
+    return hashed_host_matches(*hashed, name);
+  }
+  return match_pattern_list(name, field) == pattern_list_match::matched;
 }
 
-bool known_hosts::matches(const entry& e, std::string_view name) const {
-  if (!e.salt.empty()) {
-    auto h = crypto::hmac(crypto::hmac_algorithm::sha1, e.salt, as_bytes(name));
-    return h && *h == e.hash;
-  }
-  bool positive = false;
-  for (const auto& p : e.patterns) {
-    if (p.starts_with("!")) {
-      if (wildcard(std::string_view(p).substr(1), name)) return false;  // a negation vetoes the line
-    } else if (wildcard(p, name)) {
-      positive = true;
-    }
-  }
-  return positive;
-}
-
-host_key_status known_hosts::check(std::string_view host, std::uint16_t port, const key& host_key,
-                                   std::uint64_t now) const {
-  if (now == 0) {
-    now = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  }
-  const std::string name = host_name(host, port);
-  const key plain = host_key.plain();
-  std::optional<key> ca;
-  if (const auto* cert = host_key.certificate()) {
-    if (auto c = key::from_public_blob(cert->signature_key)) ca = std::move(*c);
-  }
-  // @revoked wins over everything.
-  for (const auto& e : entries_) {
-    if (e.mark != entry::marker::revoked || !matches(e, name)) continue;
-    if (e.host_key->equals(plain) || (ca && e.host_key->equals(*ca))) return host_key_status::revoked;
-  }
-  if (host_key.is_certificate()) {
-    for (const auto& e : entries_) {
-      if (e.mark != entry::marker::cert_authority || !ca || !matches(e, name) || !e.host_key->equals(*ca)) continue;
-      if (host_key.verify_certificate(now, certificate_type::host, host)) return host_key_status::trusted_by_ca;
-    }
-  }
-  bool same_type_other_key = false;
-  for (const auto& e : entries_) {
-    if (e.mark != entry::marker::none || !matches(e, name)) continue;
-    if (e.host_key->equals(plain)) return host_key_status::trusted;
-    if (e.host_key->type() == plain.type()) same_type_other_key = true;
-  }
-  return same_type_other_key ? host_key_status::changed : host_key_status::unknown;
-}
-
-std::string known_hosts::format_entry(std::string_view host, std::uint16_t port, const key& host_key, bool hashed) {
-  const std::string name = host_name(host, port);
-  const std::string key_part = host_key.public_only().with_comment({}).public_ssh();
-  if (!hashed) return name + " " + key_part;
-  const bytes salt = crypto::random_bytes(20);
-  const auto h = crypto::hmac(crypto::hmac_algorithm::sha1, salt, as_bytes(name)).value();
-  return "|1|" + keys::base64_encode(salt) + "|" + keys::base64_encode(h) + " " + key_part;
-}
-
-std::function<void(const host_key_info&, detail::unique_function<void(bool)>)> make_known_hosts_verifier(
-    known_hosts hosts, std::function<void(std::string_view)> log) {
-  return [hosts = std::move(hosts), log = std::move(log)](const host_key_info& info, detail::unique_function<void(bool)> done) {
-    const auto status = hosts.check(info.host, info.port, info.host_key);
-    const bool ok = status == host_key_status::trusted || status == host_key_status::trusted_by_ca;
-    if (log) {
-      log("host key " + info.fingerprint_sha256 + " for " + host_name(info.host, info.port) + ": " +
-          std::string(to_string(status)));
-    }
-    done(ok);
-  };
-}
-
-}  // namespace sshlib
+}  // namespace sshlib::keys
