@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sshlib {
@@ -52,6 +53,89 @@ struct keyboard_interactive_request {
   std::vector<keyboard_prompt> prompts;
 };
 
+/// Host-based authentication (RFC 4252 section 9): the local host's private key and the
+/// names the server checks (the seed's localHostname / localUsername).
+struct hostbased_identity {
+  key host_key;
+  std::string local_hostname;
+  std::string local_username;
+};
+
+using keyboard_interactive_handler =
+    std::function<void(const keyboard_interactive_request&, detail::unique_function<void(std::vector<secret_string>)>)>;
+
+/// One authentication attempt chosen by a client_config::auth_handler (the seed's
+/// authHandler objects). Build with the named constructors; `username` empty means
+/// client_config::username (RFC 4252 allows another name per attempt; OpenSSH servers
+/// disconnect when the name changes).
+struct auth_method {
+  enum class kind { none, password, publickey, agent, keyboard_interactive, hostbased };
+
+  kind type = kind::none;
+  std::string username;
+  std::optional<secret_string> password;           // password (and kbd-interactive fallback answers)
+  std::optional<key> private_key;                  // publickey
+  std::shared_ptr<sshlib::agent> agent;            // agent: each identity is tried in turn
+  std::optional<hostbased_identity> hostbased;     // hostbased
+  keyboard_interactive_handler keyboard_interactive;  // empty: client_config's
+
+  static auth_method none() { return auth_method{}; }
+  static auth_method with_password(secret_string p) {
+    auth_method m;
+    m.type = kind::password;
+    m.password = std::move(p);
+    return m;
+  }
+  static auth_method with_key(key private_key) {
+    auth_method m;
+    m.type = kind::publickey;
+    m.private_key = std::move(private_key);
+    return m;
+  }
+  static auth_method with_agent(std::shared_ptr<sshlib::agent> a) {
+    auth_method m;
+    m.type = kind::agent;
+    m.agent = std::move(a);
+    return m;
+  }
+  static auth_method with_keyboard_interactive(keyboard_interactive_handler h = {}) {
+    auth_method m;
+    m.type = kind::keyboard_interactive;
+    m.keyboard_interactive = std::move(h);
+    return m;
+  }
+  static auth_method with_hostbased(hostbased_identity h) {
+    auth_method m;
+    m.type = kind::hostbased;
+    m.hostbased = std::move(h);
+    return m;
+  }
+};
+
+/// The SSH method name of an auth_method kind ("publickey" for agent).
+std::string_view method_name(auth_method::kind k) noexcept;
+
+/// What an auth_handler is told before each attempt (the seed's authHandler arguments).
+struct auth_progress {
+  /// True before the first attempt: nothing has been sent yet and methods_left is empty
+  /// (the seed passes methodsLeft = null).
+  bool first = true;
+  /// The methods the server said can continue, from its last USERAUTH_FAILURE.
+  std::vector<std::string> methods_left;
+  /// The last attempt succeeded as one factor of several (RFC 4252 partial success).
+  bool partial_success = false;
+};
+
+/// Chooses the next method: call the completion with one, now or later, or with nullopt to
+/// give up (authentication then fails with errc::authentication_failed).
+using auth_handler_fn =
+    std::function<void(const auth_progress&, detail::unique_function<void(std::optional<auth_method>)>)>;
+
+/// An auth_handler that tries `methods` in order (the seed's authHandler array), skipping
+/// those the server no longer lists in methods_left ("none" is always sent when listed
+/// first).
+auth_handler_fn auth_sequence(std::vector<auth_method> methods);
+
 /// The seed's Client config. Every member has the seed's default.
 struct client_config {
   std::string username;
@@ -65,13 +149,8 @@ struct client_config {
   /// authentication. Unset: a change request counts as a failure.
   std::function<void(std::string_view prompt, detail::unique_function<void(std::optional<secret_string>)>)>
       change_password;
-  /// Host-based authentication (RFC 4252 section 9): the local host's private key and the
-  /// names the server checks (the seed's localHostname / localUsername).
-  struct hostbased_identity {
-    key host_key;
-    std::string local_hostname;
-    std::string local_username;
-  };
+  /// Host-based authentication (RFC 4252 section 9; the seed's localHostname / localUsername).
+  using hostbased_identity = sshlib::hostbased_identity;
   std::optional<hostbased_identity> hostbased;
   /// Public-key authentication with every identity of an agent (the seed's `agent`; use
   /// create_agent(executor, path) or any sshlib::agent), tried after private_key.
@@ -80,8 +159,12 @@ struct client_config {
   bool try_keyboard = false;
   /// Answers keyboard-interactive rounds: call the completion with one answer per prompt
   /// (the seed's `keyboard-interactive` event and its finish callback).
-  std::function<void(const keyboard_interactive_request&, detail::unique_function<void(std::vector<secret_string>)>)>
-      keyboard_interactive;
+  keyboard_interactive_handler keyboard_interactive;
+  /// Chooses the methods and their order (the seed's authHandler; see auth_sequence). Unset:
+  /// the seed's default order from the members above: none, password, private_key, every
+  /// agent identity, keyboard-interactive (when try_keyboard), hostbased, each only while
+  /// the server lists it.
+  auth_handler_fn auth_handler;
   /// Decides whether to trust the server's host key: call the completion once with the
   /// verdict, now or later (the seed's hostVerifier, sync or async). Unset: every key is
   /// accepted and a debug line says so (the seed's behaviour); set one in production.

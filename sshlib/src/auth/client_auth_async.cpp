@@ -70,11 +70,11 @@ public:
     co_return error{errc::protocol_error, "unexpected reply " + std::to_string(reply->payload[0]) + " to " + tried_.back()};
   }
 
-  asio::awaitable<result<outcome>> try_password() {
+  asio::awaitable<result<outcome>> try_password(const auth_method& m) {
     tried_.push_back("password");
     // The seed's `change password` flow needs a new password from the application; without
     // one, a change request counts as a failure.
-    if (auto r = s_.send(request_password(c_.username, c_.password->as_bytes())); !r) co_return r.error();
+    if (auto r = s_.send(request_password(user(m), m.password->as_bytes())); !r) co_return r.error();
     auto reply = co_await next_reply();
     if (!reply) co_return reply.error();
     if (reply->payload[0] == msg::userauth_success) co_return outcome::success;
@@ -89,16 +89,16 @@ public:
         });
     if (!new_password) co_return outcome::failure;
     tried_.push_back("password change");
-    co_return co_await simple(request_password_change(c_.username, c_.password->as_bytes(), new_password->as_bytes()));
+    co_return co_await simple(request_password_change(user(m), m.password->as_bytes(), new_password->as_bytes()));
   }
 
-  asio::awaitable<result<outcome>> try_hostbased() {
-    const auto& h = *c_.hostbased;
+  asio::awaitable<result<outcome>> try_hostbased(const auth_method& m) {
+    const auto& h = *m.hostbased;
     const std::string algorithm = publickey_algorithm(h.host_key, s_.machine().peer_extensions());
     const bytes blob = h.host_key.public_blob();
     tried_.push_back("hostbased " + algorithm);
     // RFC 4252 section 9: the signature covers the request fields after the session id.
-    const bytes request = request_hostbased_unsigned(c_.username, algorithm, blob, h.local_hostname, h.local_username);
+    const bytes request = request_hostbased_unsigned(user(m), algorithm, blob, h.local_hostname, h.local_username);
     bytes signed_data;
     wire::writer w(signed_data);
     w.write_string(*s_.machine().session_id());
@@ -110,13 +110,13 @@ public:
     co_return co_await simple(std::move(full));
   }
 
-  asio::awaitable<result<outcome>> try_publickey() {
-    const key& k = *c_.private_key;
+  asio::awaitable<result<outcome>> try_publickey(const auth_method& m) {
+    const key& k = *m.private_key;
     const std::string algorithm = publickey_algorithm(k, s_.machine().peer_extensions());
     const bytes blob = k.public_blob();
     tried_.push_back("publickey " + algorithm);
     // Query first (RFC 4252 section 7): a refused key costs no signature.
-    if (auto r = s_.send(request_publickey_query(c_.username, algorithm, blob)); !r) co_return r.error();
+    if (auto r = s_.send(request_publickey_query(user(m), algorithm, blob)); !r) co_return r.error();
     auto reply = co_await next_reply();
     if (!reply) co_return reply.error();
     if (reply->payload[0] == msg::userauth_failure) co_return outcome::failure;
@@ -128,18 +128,18 @@ public:
     if (ok->algorithm != algorithm || ok->key_blob != blob) {
       co_return error{errc::protocol_error, "PK_OK for another key or algorithm"};
     }
-    const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), c_.username, algorithm, blob);
+    const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), user(m), algorithm, blob);
     auto sig = k.sign(signed_data, signature_algorithm(algorithm));
     if (!sig) co_return sig.error();
-    co_return co_await simple(request_publickey_signed(c_.username, algorithm, blob, *sig));
+    co_return co_await simple(request_publickey_signed(user(m), algorithm, blob, *sig));
   }
 
   // Each agent identity in turn: query, and on PK_OK let the agent sign (with the rsa-sha2
   // flag matching the algorithm chosen from server-sig-algs).
-  asio::awaitable<result<outcome>> try_agent() {
+  asio::awaitable<result<outcome>> try_agent(const auth_method& m) {
     using ids_t = std::pair<boost::system::error_code, std::vector<key>>;
     auto ids = co_await detail::await_callback<ids_t>([&](detail::unique_function<void(ids_t)> done) {
-      c_.agent->async_identities([d = std::move(done)](boost::system::error_code ec, std::vector<key> keys) mutable {
+      m.agent->async_identities([d = std::move(done)](boost::system::error_code ec, std::vector<key> keys) mutable {
         d(ids_t{ec, std::move(keys)});
       });
     });
@@ -152,32 +152,33 @@ public:
       const std::string algorithm = publickey_algorithm(k, s_.machine().peer_extensions());
       const bytes blob = k.public_blob();
       tried_.push_back("agent key " + k.fingerprint_sha256() + " " + algorithm);
-      if (auto r = s_.send(request_publickey_query(c_.username, algorithm, blob)); !r) co_return r.error();
+      if (auto r = s_.send(request_publickey_query(user(m), algorithm, blob)); !r) co_return r.error();
       auto reply = co_await next_reply();
       if (!reply) co_return reply.error();
       if (reply->payload[0] == msg::userauth_failure) continue;
       if (reply->payload[0] != msg::userauth_info_request) {
         co_return error{errc::protocol_error, "unexpected reply to a publickey query"};
       }
-      const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), c_.username, algorithm, blob);
+      const bytes signed_data = publickey_signed_data(*s_.machine().session_id(), user(m), algorithm, blob);
       using sig_t = std::pair<boost::system::error_code, bytes>;
       auto sig = co_await detail::await_callback<sig_t>([&](detail::unique_function<void(sig_t)> done) {
-        c_.agent->async_sign(k, signed_data, sign_flags_for(signature_algorithm(algorithm)),
+        m.agent->async_sign(k, signed_data, sign_flags_for(signature_algorithm(algorithm)),
                              [d = std::move(done)](boost::system::error_code ec, bytes b) mutable { d(sig_t{ec, std::move(b)}); });
       });
       if (sig.first) {
         s_.debug("agent refused to sign with " + k.fingerprint_sha256() + ": " + sig.first.message());
         continue;
       }
-      auto r = co_await simple(request_publickey_signed(c_.username, algorithm, blob, sig.second));
+      auto r = co_await simple(request_publickey_signed(user(m), algorithm, blob, sig.second));
       if (!r || *r == outcome::success) co_return r;
     }
     co_return outcome::failure;
   }
 
-  asio::awaitable<result<outcome>> try_keyboard_interactive() {
+  asio::awaitable<result<outcome>> try_keyboard_interactive(const auth_method& m) {
     tried_.push_back("keyboard-interactive");
-    if (auto r = s_.send(request_keyboard_interactive(c_.username)); !r) co_return r.error();
+    const keyboard_interactive_handler& handler = m.keyboard_interactive ? m.keyboard_interactive : c_.keyboard_interactive;
+    if (auto r = s_.send(request_keyboard_interactive(user(m))); !r) co_return r.error();
     for (int round = 0; round < 32; ++round) {
       auto reply = co_await next_reply();
       if (!reply) co_return reply.error();
@@ -186,16 +187,16 @@ public:
       auto info = parse_info_request(reply->payload);
       if (!info) co_return info.error();
       std::vector<secret_string> answers;
-      if (c_.keyboard_interactive) {
+      if (handler) {
         keyboard_interactive_request req{info->name, info->instructions, info->language, {}};
         for (const auto& p : info->prompts) req.prompts.push_back({p.text, p.echo});
         answers = co_await detail::await_callback<std::vector<secret_string>>(
             [&](detail::unique_function<void(std::vector<secret_string>)> done) {
-              c_.keyboard_interactive(req, std::move(done));
+              handler(req, std::move(done));
             });
       } else {
         // Without a handler, answer password-like prompts with the configured password.
-        for (std::size_t i = 0; i < info->prompts.size(); ++i) answers.push_back(c_.password.value_or(secret_string{}));
+        for (std::size_t i = 0; i < info->prompts.size(); ++i) answers.push_back(m.password.value_or(secret_string{}));
       }
       if (answers.size() != info->prompts.size()) {
         co_return error{errc::invalid_value, "keyboard-interactive handler gave " + std::to_string(answers.size()) +
@@ -212,25 +213,19 @@ public:
     if (!accept) co_return accept.error();
     if (auto r = parse_service_accept(accept->payload, service_userauth); !r) co_return r.error();
 
-    // The seed's default order: none, password, publickey, (agent), keyboard-interactive.
-    auto first = co_await simple(request_none(c_.username));
-    if (!first) co_return first.error();
-    if (*first == outcome::success) co_return result<void>{};
-    struct step {
-      std::string_view method;
-      bool configured;
-      asio::awaitable<result<outcome>> (client_authenticator::*run)();
-    };
-    const step steps[] = {
-        {"password", c_.password.has_value(), &client_authenticator::try_password},
-        {"publickey", c_.private_key.has_value(), &client_authenticator::try_publickey},
-        {"publickey", c_.agent != nullptr, &client_authenticator::try_agent},
-        {"keyboard-interactive", c_.try_keyboard, &client_authenticator::try_keyboard_interactive},
-        {"hostbased", c_.hostbased.has_value(), &client_authenticator::try_hostbased},
-    };
-    for (const auto& st : steps) {
-      if (!st.configured || !listed(st_.methods_left, st.method)) continue;
-      auto r = co_await (this->*st.run)();
+    const auth_handler_fn handler = c_.auth_handler ? c_.auth_handler : default_handler();
+    auth_progress progress;
+    // Bounded: a handler that keeps choosing methods gets at most this many attempts (the
+    // server's own cap is usually far lower).
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      progress.methods_left = st_.methods_left;
+      progress.partial_success = st_.partial_success;
+      auto next = co_await detail::await_callback<std::optional<auth_method>>(
+          [&](detail::unique_function<void(std::optional<auth_method>)> done) { handler(progress, std::move(done)); });
+      progress.first = false;
+      if (!next) break;
+      if (auto bad = unusable(*next)) co_return error{errc::invalid_value, *bad};
+      auto r = co_await attempt_with(*next);
       if (!r) co_return r.error();
       if (*r == outcome::success) co_return result<void>{};
     }
@@ -242,6 +237,46 @@ public:
   }
 
 private:
+  const std::string& user(const auth_method& m) const { return m.username.empty() ? c_.username : m.username; }
+
+  asio::awaitable<result<outcome>> attempt_with(const auth_method& m) {
+    switch (m.type) {
+      case auth_method::kind::none: co_return co_await simple(request_none(user(m)));
+      case auth_method::kind::password: co_return co_await try_password(m);
+      case auth_method::kind::publickey: co_return co_await try_publickey(m);
+      case auth_method::kind::agent: co_return co_await try_agent(m);
+      case auth_method::kind::keyboard_interactive: co_return co_await try_keyboard_interactive(m);
+      case auth_method::kind::hostbased: co_return co_await try_hostbased(m);
+    }
+    co_return outcome::failure;
+  }
+
+  // A method missing what it needs is the application's mistake: say which.
+  static std::optional<std::string> unusable(const auth_method& m) {
+    using k = auth_method::kind;
+    if (m.type == k::password && !m.password) return "auth_method password without a password";
+    if (m.type == k::publickey && !m.private_key) return "auth_method publickey without a key";
+    if (m.type == k::publickey && !m.private_key->is_private()) return "auth_method publickey with a public key only";
+    if (m.type == k::agent && !m.agent) return "auth_method agent without an agent";
+    if (m.type == k::hostbased && !m.hostbased) return "auth_method hostbased without an identity";
+    return std::nullopt;
+  }
+
+  // The seed's order from the config's members.
+  auth_handler_fn default_handler() const {
+    std::vector<auth_method> list{auth_method::none()};
+    if (c_.password) list.push_back(auth_method::with_password(*c_.password));
+    if (c_.private_key) list.push_back(auth_method::with_key(*c_.private_key));
+    if (c_.agent) list.push_back(auth_method::with_agent(c_.agent));
+    if (c_.try_keyboard) {
+      auto m = auth_method::with_keyboard_interactive();
+      m.password = c_.password;
+      list.push_back(std::move(m));
+    }
+    if (c_.hostbased) list.push_back(auth_method::with_hostbased(*c_.hostbased));
+    return auth_sequence(std::move(list));
+  }
+
   static std::string signature_algorithm(const std::string& algorithm) {
     constexpr std::string_view suffix = "-cert-v01@openssh.com";
     if (algorithm.ends_with(suffix)) return algorithm.substr(0, algorithm.size() - suffix.size());

@@ -5,6 +5,8 @@
 #include "transport/message_numbers.hpp"
 #include "transport/transport_session.hpp"
 
+#include "auth_loopback.hpp"
+
 #include <sshlib/client.hpp>
 #include <sshlib/server.hpp>
 
@@ -19,39 +21,13 @@
 namespace sshlib {
 namespace {
 
+using test::auth_loopback;
+using test::user;
+using test::socket_t;
 namespace asio = boost::asio;
-using socket_t = asio::local::stream_protocol::socket;
-
-struct loopback {
-  asio::io_context io;
-  std::optional<boost::system::error_code> client_result, server_result;
-  std::unique_ptr<server_connection> server;
-  std::unique_ptr<client> cl;
-
-  void run(client_config cc, server_config sc) {
-    socket_t a(io), b(io);
-    asio::local::connect_pair(a, b);
-    if (sc.host_keys.empty()) sc.host_keys = {generate_key(key_type::ed25519).value()};
-    sc.failure_delay = std::chrono::milliseconds(1);
-    server = std::make_unique<server_connection>(make_byte_stream(std::move(b)), std::move(sc));
-    server->async_handshake([this](boost::system::error_code ec) { server_result = ec; });
-    cl = std::make_unique<client>(io.get_executor());
-    cl->async_connect(make_byte_stream(std::move(a)), std::move(cc), [this](boost::system::error_code ec) {
-      client_result = ec;
-    });
-    for (int i = 0; i < 200 && !(client_result && server_result); ++i) io.run_for(std::chrono::milliseconds(50));
-    ASSERT_TRUE(client_result && server_result) << "authentication did not finish";
-  }
-};
-
-client_config user(std::string name) {
-  client_config c;
-  c.username = std::move(name);
-  return c;
-}
 
 TEST(AuthLoopback, PasswordAndBanner) {
-  loopback l;
+  auth_loopback l;
   auto cc = user("carol");
   cc.password = secret_string("s3cret");
   std::string banner;
@@ -71,7 +47,7 @@ TEST(AuthLoopback, PasswordAndBanner) {
 }
 
 TEST(AuthLoopback, WrongPasswordFailsWithMethodsLeft) {
-  loopback l;
+  auth_loopback l;
   auto cc = user("carol");
   cc.password = secret_string("nope");
   server_config sc;
@@ -83,7 +59,7 @@ TEST(AuthLoopback, WrongPasswordFailsWithMethodsLeft) {
 }
 
 TEST(AuthLoopback, PasswordChangeFlow) {
-  loopback l;
+  auth_loopback l;
   auto cc = user("dave");
   cc.password = secret_string("expired");
   std::string prompt_seen;
@@ -107,7 +83,7 @@ TEST(AuthLoopback, PasswordChangeFlow) {
 }
 
 TEST(AuthLoopback, KeyboardInteractiveSeveralRounds) {
-  loopback l;
+  auth_loopback l;
   auto cc = user("erin");
   cc.try_keyboard = true;
   std::vector<std::string> titles;
@@ -135,7 +111,7 @@ TEST(AuthLoopback, KeyboardInteractiveSeveralRounds) {
 }
 
 TEST(AuthLoopback, HostbasedSignatureIsVerifiedBeforeTheApplicationDecides) {
-  loopback l;
+  auth_loopback l;
   const key host = generate_key(key_type::ecdsa_p256).value();
   auto cc = user("frank");
   cc.hostbased = client_config::hostbased_identity{host, "client.example", "frank"};
@@ -156,7 +132,7 @@ TEST(AuthLoopback, HostbasedSignatureIsVerifiedBeforeTheApplicationDecides) {
 }
 
 TEST(AuthLoopback, PublicKeyQueryThenSignedRequest) {
-  loopback l;
+  auth_loopback l;
   const key k = generate_key(key_type::rsa, 2048).value();
   auto cc = user("gina");
   cc.private_key = k;
