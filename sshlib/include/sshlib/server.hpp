@@ -121,6 +121,14 @@ struct server_config {
   std::function<void(std::string_view)> debug;
   std::function<void(const negotiated_algorithms&, bool initial)> handshake;
   bool strict_kex = true;
+  /// After authentication, list our host keys to the client (hostkeys-00@openssh.com) so it
+  /// can learn new ones (ssh's UpdateHostKeys); proof requests are answered either way.
+  bool announce_host_keys = true;
+  /// keepalive@openssh.com to the client every interval once authenticated (OpenSSH's
+  /// ClientAliveInterval); zero: off. That many unanswered ones end the connection with
+  /// errc::timeout (ClientAliveCountMax), so a vanished client does not hold resources.
+  std::chrono::milliseconds keepalive_interval{0};
+  unsigned keepalive_count_max = 3;
   std::uint64_t rekey_bytes = std::uint64_t{1} << 30;
 };
 

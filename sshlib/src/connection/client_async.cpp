@@ -144,6 +144,7 @@ asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<
   connection::core_hooks hooks;
   hooks.channel_open = config_.channel_open;
   hooks.hostkeys = config_.hostkeys;
+  hooks.debug = config_.debug;
   core_ = std::make_shared<connection::connection_core>(session_, true, std::move(hooks));
   core_->start();
   core_->start_keepalive(config_.keepalive_interval, config_.keepalive_count_max);

@@ -23,8 +23,15 @@ struct core_hooks {
   std::function<void(open_request)> channel_open;
   /// Incoming global requests other than the ones handled here; return true to succeed.
   std::function<bool(const global_request_message&)> global_request;
-  /// The server announced its host keys (hostkeys-00@openssh.com; the seed's `hostkeys`).
+  /// Client: the host keys the server announced (hostkeys-00@openssh.com) and then proved
+  /// it holds (hostkeys-prove-00@openssh.com); the seed's `hostkeys`. Unset: announcements
+  /// are ignored without asking for proof.
   std::function<void(std::vector<key>)> hostkeys;
+  /// Server: our private host keys, announced after authentication and used to answer
+  /// proof requests. Empty: no announcement, proof requests refused.
+  std::vector<key> host_keys;
+  /// Client: diagnostics (the seed's `debug`).
+  std::function<void(std::string_view)> debug;
 };
 
 class connection_core : public std::enable_shared_from_this<connection_core> {
@@ -56,6 +63,8 @@ private:
   boost::asio::awaitable<void> dispatch_loop();
   result<void> dispatch(const transport::incoming_packet& p);
   result<void> on_global_request(byte_view payload);
+  void on_hostkeys_announced(byte_view body);
+  std::string rsa_host_key_algorithm() const;
   result<void> on_channel_open(byte_view payload);
   result<void> on_channel_message(byte_view payload);
   void keepalive_tick();

@@ -1,4 +1,5 @@
 #include "connection/connection_core.hpp"
+#include "connection/hostkeys.hpp"
 
 #include "transport/message_numbers.hpp"
 #include "wire/reader.hpp"
@@ -76,17 +77,16 @@ result<void> connection_core::on_global_request(byte_view payload) {
   if (!m) return m.error();
   bool ok = false;
   bytes reply_data;
-  if (m->name == "hostkeys-00@openssh.com" && is_client_) {
-    // OpenSSH PROTOCOL 2.5: the server lists its host keys after authentication.
-    std::vector<key> keys;
-    wire::reader r(m->data);
-    while (r.remaining() > 0 && keys.size() < 64) {
-      byte_view blob;
-      if (!r.read_string(blob, 16 * 1024)) break;
-      if (auto k = key::from_public_blob(blob)) keys.push_back(std::move(*k));
-    }
-    if (hooks_.hostkeys) hooks_.hostkeys(std::move(keys));
+  if (m->name == hostkeys_announce_name && is_client_) {
+    on_hostkeys_announced(m->data);
     ok = true;
+  } else if (m->name == hostkeys_prove_name && !is_client_) {
+    const auto& sid = session_->machine().session_id();
+    auto proof = prove_hostkeys(m->data, hooks_.host_keys, sid ? byte_view(*sid) : byte_view{}, rsa_host_key_algorithm());
+    if (proof) {
+      ok = true;
+      reply_data = std::move(*proof);
+    }
   } else if (m->name == "keepalive@openssh.com") {
     ok = false;  // OpenSSH answers FAILURE too: the reply is the point
   } else if (hooks_.global_request) {
@@ -94,6 +94,45 @@ result<void> connection_core::on_global_request(byte_view payload) {
   }
   if (m->want_reply) send(ok ? make_request_success(reply_data) : make_request_failure());
   return {};
+}
+
+// OpenSSH PROTOCOL 2.5: ask the server to prove the keys it announced, and report only
+// proven ones. A failed proof reports nothing: a server that cannot sign for a key it lists
+// must not get it written to known_hosts.
+void connection_core::on_hostkeys_announced(byte_view body) {
+  if (!hooks_.hostkeys) return;
+  auto keys = parse_hostkeys_announcement(body);
+  if (!keys) {
+    if (hooks_.debug) hooks_.debug("ignoring host key announcement: " + keys.error().message());
+    return;
+  }
+  if (keys->empty()) return;
+  std::weak_ptr<connection_core> weak = weak_from_this();
+  auto request = hostkeys_prove_request(*keys);
+  global_request(std::string(hostkeys_prove_name), true, std::move(request),
+                 [weak, keys = std::move(*keys)](error_code ec, bytes reply) mutable {
+                   auto self = weak.lock();
+                   if (!self || !self->hooks_.hostkeys) return;
+                   if (ec) {
+                     if (self->hooks_.debug) self->hooks_.debug("server refused to prove its host keys: " + ec.message());
+                     return;
+                   }
+                   const auto& sid = self->session_->machine().session_id();
+                   if (!sid) return;
+                   if (auto v = verify_hostkeys_proof(reply, keys, *sid); !v) {
+                     if (self->hooks_.debug) self->hooks_.debug("ignoring host key announcement: " + v.error().message());
+                     return;
+                   }
+                   self->hooks_.hostkeys(std::move(keys));
+                 });
+}
+
+// The RSA signature algorithm for proofs: the negotiated one when the key exchange used an
+// RSA host key, else rsa-sha2-512 (as sshd chooses).
+std::string connection_core::rsa_host_key_algorithm() const {
+  const auto& n = session_->machine().negotiated();
+  if (n && (n->host_key.starts_with("rsa-sha2-256"))) return "rsa-sha2-256";
+  return "rsa-sha2-512";
 }
 
 std::optional<std::uint32_t> connection_core::allocate_id() {

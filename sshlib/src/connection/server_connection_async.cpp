@@ -1,5 +1,6 @@
 // sshlib::server_connection: the handshake and authentication of one accepted client.
 #include "connection/server_connection_impl.hpp"
+#include "connection/hostkeys.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 
@@ -92,8 +93,14 @@ asio::awaitable<boost::system::error_code> server_connection_impl::handshake() {
   grace_timer_.cancel();
   connection::core_hooks core_hooks;
   core_hooks.channel_open = config_.channel_open;
+  core_hooks.host_keys = config_.host_keys;
   core_ = std::make_shared<connection::connection_core>(session_, false, std::move(core_hooks));
   core_->start();
+  core_->start_keepalive(config_.keepalive_interval, config_.keepalive_count_max);
+  if (config_.announce_host_keys) {
+    core_->global_request(std::string(connection::hostkeys_announce_name), false,
+                          connection::hostkeys_announcement(config_.host_keys), [](boost::system::error_code, bytes) {});
+  }
   if (config_.debug) config_.debug("authenticated " + auth_.username);
   co_return boost::system::error_code{};
 }

@@ -135,15 +135,19 @@ TEST_F(ExecOnSshd, KeepalivesAreAnswered) {
   EXPECT_EQ(r.out, "alive\n");
 }
 
-TEST_F(ExecOnSshd, HostkeysAnnouncementIsReported) {
+TEST_F(ExecOnSshd, HostkeysAnnouncedAndProvenAreReported) {
   auto c = config();
   std::vector<key> announced;
+  std::vector<std::string> debug;
   c.hostkeys = [&](std::vector<key> keys) { announced = std::move(keys); };
-  const auto o = connect_to_sshd(*server_, c, {}, [&](client& cl, asio::io_context& io) {
-    (void)run_command(cl, io, "true");
+  c.debug = [&](std::string_view line) { debug.emplace_back(line); };
+  const auto o = connect_to_sshd(*server_, c, {}, [&](client&, asio::io_context& io) {
+    // Reported only after sshd answered hostkeys-prove-00 with valid signatures.
+    EXPECT_TRUE(run_until(io, [&] { return !announced.empty(); }));
   });
   ASSERT_FALSE(o.ec);
   EXPECT_GE(announced.size(), 2u);  // sshd announces its other host keys
+  for (const auto& line : debug) EXPECT_EQ(line.find("host key announcement"), std::string::npos) << line;
 }
 
 // OpenSSH's ssh runs commands on our server.
@@ -181,6 +185,44 @@ TEST(SshExecOnOurServer, CommandOutputAndExitCode) {
                               "UserKnownHostsFile=" + (dir / "known_hosts").string(), "alice@127.0.0.1", "echo hi there"});
   EXPECT_EQ(r.out, "ran: echo hi there\n") << r.err;
   EXPECT_EQ(r.exit_code, 7) << r.err;
+}
+
+// ssh's UpdateHostKeys learns our other host key: we announce it (hostkeys-00), ssh asks
+// us to prove it (hostkeys-prove-00) and writes it to known_hosts once the proof verifies.
+TEST(SshExecOnOurServer, UpdateHostKeysLearnsOurSecondKey) {
+  if (!program_available("ssh")) GTEST_SKIP() << "OpenSSH client not installed";
+  temp_dir dir;
+  const key first = generate_key(key_type::ed25519).value();
+  const key second = generate_key(key_type::ecdsa_p256).value();
+  const key user = generate_key(key_type::ed25519).value();
+  write_file(dir / "id", user.private_openssh().value().view());
+  std::filesystem::permissions(dir / "id", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  server_config sc;
+  sc.host_keys = {first, second};
+  sc.authentication = [](auth_request r) {
+    if (r.kind() == auth_request::method_kind::publickey) return r.accept();
+    r.reject({"publickey"});
+  };
+  sc.channel_open = [](incoming_channel in) {
+    channel ch = in.accept();
+    ch.on_request([ch](channel_request req) mutable {
+      if (req.type() != "exec") return req.reject();
+      req.accept();
+      ch.exit(0);
+      ch.close();
+    });
+  };
+  test_server server(sc, false);
+  const std::string name = "[127.0.0.1]:" + std::to_string(server.port());
+  write_file(dir / "known_hosts", name + " " + first.public_ssh() + "\n");
+  const auto r = run_process({"ssh", "-F", "/dev/null", "-p", std::to_string(server.port()), "-i", (dir / "id").string(),
+                              "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "UpdateHostKeys=yes", "-o",
+                              "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256", "-o", "UserKnownHostsFile=" + (dir / "known_hosts").string(),
+                              "alice@127.0.0.1", "true"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string known = read_file(dir / "known_hosts");
+  EXPECT_NE(known.find(second.public_ssh()), std::string::npos)  // generated keys have no comment
+      << known << r.err;
 }
 
 }  // namespace
