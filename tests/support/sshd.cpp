@@ -94,6 +94,10 @@ int sshd_server::connect(const std::vector<std::string>& options) {
   return fds[0];
 }
 
+std::string sshd_server::proxy_command() const {
+  return std::string(sshd_path) + " -i -f " + (dir() / "sshd_config").string() + " -E " + (dir() / "sshd.log").string();
+}
+
 std::string sshd_server::log() const {
   std::error_code ec;
   if (!std::filesystem::exists(dir() / "sshd.log", ec)) return {};

@@ -36,6 +36,9 @@ public:
   /// Starts one `sshd -i` with `-o` options and returns our end of its socketpair (a
   /// connected stream socket the caller owns). Throws std::runtime_error if it cannot start.
   int connect(const std::vector<std::string>& options = {});
+  /// The `sshd -i ...` command line connect() runs, for ssh's ProxyCommand: OpenSSH's own
+  /// client then talks to this server over the command's stdin and stdout.
+  std::string proxy_command() const;
   /// Everything the server instances logged so far (sshd -E).
   std::string log() const;
 

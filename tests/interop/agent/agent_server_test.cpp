@@ -4,6 +4,7 @@
 #include <sshlib/agent_server.hpp>
 
 #include "agent_interop_support.hpp"
+#include "support/sshd.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -48,6 +49,24 @@ protected:
   std::unique_ptr<agent_server> server_;
   std::thread thread_;
 };
+
+// ssh logs in to sshd with IdentityAgent pointing at our agent: the key exists only in the
+// memory_agent, so the signature sshd verifies was made through our agent_server.
+TEST_F(AgentServerInterop, SshLogsInToSshdThroughOurAgent) {
+  if (auto why = sshd_server::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (!program_available("ssh")) GTEST_SKIP() << "ssh not installed";
+  const key k = generate_key(key_type::ed25519).value();
+  ASSERT_TRUE(backend_.add(k, "only in our agent"));
+  sshd_server sshd;
+  sshd.authorize(k.public_ssh());
+  const auto r = run_process({"ssh", "-F", "/dev/null", "-o", "IdentityAgent=" + server_->socket_path().string(), "-o",
+                              "ProxyCommand=" + sshd.proxy_command(), "-o", "StrictHostKeyChecking=no", "-o",
+                              "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "PasswordAuthentication=no",
+                              sshd_server::user() + "@sshd-under-test", "echo logged-in"});
+  EXPECT_EQ(r.exit_code, 0) << r.err << sshd.log();
+  EXPECT_EQ(r.out, "logged-in\n");
+  EXPECT_NE(sshd.log().find("Accepted publickey"), std::string::npos) << sshd.log();
+}
 
 TEST_F(AgentServerInterop, SocketAndDirectoryArePrivate) {
   struct stat st {};
