@@ -306,7 +306,7 @@ private:
   }
 
   void on_pty(sshlib::channel_request req) {
-    if (started_ || master_.fd >= 0 || !req.pty()) return req.reject();
+    if (started_ || terminal_fd() >= 0 || !req.pty()) return req.reject();
     const auto& p = *req.pty();
     auto modes = sshlib::decode_terminal_modes(p);
     if (!modes) {
@@ -339,6 +339,9 @@ private:
     req.accept();
   }
 
+  // The pty master: held in master_ until the command starts, then by term_io_.
+  int terminal_fd() { return term_io_ ? term_io_->native_handle() : master_.fd; }
+
   static winsize window_size(const sshlib::pty_settings& p) {
     winsize ws{};
     ws.ws_row = static_cast<unsigned short>(std::min<std::uint32_t>(p.rows, 0xffff));
@@ -367,9 +370,9 @@ private:
   }
 
   void on_window_change(sshlib::channel_request req) {
-    if (master_.fd < 0 || !req.pty()) return req.reject();
+    if (terminal_fd() < 0 || !req.pty()) return req.reject();
     const winsize ws = window_size(*req.pty());
-    ::ioctl(master_.fd, TIOCSWINSZ, &ws);
+    ::ioctl(terminal_fd(), TIOCSWINSZ, &ws);
     req.accept();
   }
 
@@ -802,6 +805,9 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     asio::io_context main_io{1};
+    // Registered before we say we listen, so that a SIGTERM right after that line is ours
+    // to handle (Asio queues it until the wait below).
+    asio::signal_set stop(main_io, SIGTERM, SIGINT);
     tcp::acceptor acceptor(main_io);
     const tcp::endpoint where(asio::ip::make_address(s.opts.listen), s.opts.port);
     acceptor.open(where.protocol());
@@ -840,7 +846,6 @@ int main(int argc, char** argv) {
     };
     accept();
 
-    asio::signal_set stop(main_io, SIGTERM, SIGINT);
     stop.async_wait([&](error_code, int sig) {
       log_line("signal ", sig, ": stopping");
       error_code ignored;
