@@ -27,6 +27,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <cstring>
 #include <random>
 
 namespace sshlib::test {
@@ -526,6 +527,28 @@ TEST_F(SshdExample, EofOnATerminalTypesTheEofCharacter) {
   EXPECT_NE(out.find("cat-ended"), std::string::npos) << out;
   EXPECT_EQ(ch->exit_status().code, 0u) << out;
   c.end();
+}
+
+TEST_F(SshdExample, DroppedConnectionHangsUpTheCommand) {
+  client c(io_.get_executor());
+  ASSERT_FALSE(connect(c, client_settings(std::nullopt)));
+  auto ch = open_exec(c, "echo $$; exec sleep 1000");
+  ASSERT_TRUE(ch);
+  std::string out;
+  ASSERT_TRUE(read_until(*ch, out, "\n")) << out;
+  const pid_t remote = static_cast<pid_t>(std::stol(out));
+  // A pidfd becomes readable when the process ends (it is not our child, so no waitpid).
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, remote, 0));
+  ASSERT_GE(pidfd, 0) << "pidfd_open(" << remote << "): " << std::strerror(errno);
+  // Ends the connection; the channel learns it once our side has closed the socket.
+  bool closed = false;
+  ch->async_wait_closed([&](boost::system::error_code) { closed = true; });
+  c.end();
+  ASSERT_TRUE(run_until(io_, [&] { return closed; }));
+  pollfd p{pidfd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, static_cast<int>(std::chrono::milliseconds(process_timeout).count()));
+  ::close(pidfd);
+  EXPECT_EQ(ready, 1) << "the command outlived its connection";
 }
 
 TEST_F(SshdExample, WorkerThreadsServeConcurrentConnections) {
