@@ -70,7 +70,7 @@ using boost::system::error_code;
 
 // ---- limits and settings ------------------------------------------------------------
 
-constexpr std::size_t max_env_vars = 64;          // per session
+constexpr std::size_t max_env_vars = 64;  // per session
 constexpr std::size_t max_env_name = 256;
 constexpr std::size_t max_env_value = 16 * 1024;
 constexpr std::size_t max_file_size = 1024 * 1024;  // key, authorized_keys and password files
@@ -108,7 +108,8 @@ std::string read_small_file(const std::string& path) {
   if (!in) throw std::runtime_error("cannot read " + path);
   std::string out(max_file_size + 1, '\0');
   in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  if (static_cast<std::size_t>(in.gcount()) > max_file_size) throw std::runtime_error(path + " is too large");
+  if (static_cast<std::size_t>(in.gcount()) > max_file_size)
+    throw std::runtime_error(path + " is too large");
   out.resize(static_cast<std::size_t>(in.gcount()));
   return out;
 }
@@ -128,7 +129,8 @@ sshlib::key load_host_key(const std::string& path, bool generate) {
     auto k = sshlib::generate_key(sshlib::key_type::ed25519).value();
     write_new_file(path, k.private_openssh().value().view(), 0600);
     ::unlink((path + ".pub").c_str());
-    write_new_file(path + ".pub", k.public_only().with_comment("sshlib-sshd").public_ssh() + "\n", 0644);
+    write_new_file(path + ".pub", k.public_only().with_comment("sshlib-sshd").public_ssh() + "\n",
+                   0644);
     log_line("generated host key ", path, " (", k.fingerprint_sha256(), ")");
   }
   auto k = sshlib::parse_key(sshlib::as_bytes(read_small_file(path)));
@@ -148,7 +150,8 @@ std::vector<sshlib::bytes> load_authorized_keys(const std::string& path) {
     if (start == std::string::npos || line[start] == '#') continue;
     auto k = sshlib::parse_key(sshlib::as_bytes(std::string_view(line).substr(start)));
     if (!k) {
-      log_line(path, ":", number, ": skipped (", k.error().message(), "; key options are not supported)");
+      log_line(path, ":", number, ": skipped (", k.error().message(),
+               "; key options are not supported)");
       continue;
     }
     blobs.push_back(k->public_blob());
@@ -159,7 +162,8 @@ std::vector<sshlib::bytes> load_authorized_keys(const std::string& path) {
 // The password is compared as SHA-256 digests in constant time, so that neither where the
 // first difference is nor the password's length shows in the time taken.
 sshlib::bytes password_digest(std::string_view password) {
-  return sshlib::crypto::digest(sshlib::crypto::digest_algorithm::sha256, sshlib::as_bytes(password));
+  return sshlib::crypto::digest(sshlib::crypto::digest_algorithm::sha256,
+                                sshlib::as_bytes(password));
 }
 
 std::string load_password(const std::string& path) {
@@ -247,7 +251,8 @@ std::string signal_name(int sig) {
 // Two SSH strings (an env request's name and value).
 bool read_ssh_string(sshlib::byte_view& in, std::string& out, std::size_t max) {
   if (in.size() < 4) return false;
-  const std::size_t n = (std::size_t{in[0]} << 24) | (std::size_t{in[1]} << 16) | (std::size_t{in[2]} << 8) | in[3];
+  const std::size_t n =
+      (std::size_t{in[0]} << 24) | (std::size_t{in[1]} << 16) | (std::size_t{in[2]} << 8) | in[3];
   if (n > max || n > in.size() - 4) return false;
   out.assign(reinterpret_cast<const char*>(in.data() + 4), n);
   in = in.subspan(4 + n);
@@ -273,22 +278,24 @@ struct connection_info {
 // ---- one session channel -------------------------------------------------------------
 
 class session : public std::enable_shared_from_this<session> {
-public:
-  session(worker& w, const server_state& s, std::shared_ptr<connection_info> conn, sshlib::channel ch)
+ public:
+  session(worker& w, const server_state& s, std::shared_ptr<connection_info> conn,
+          sshlib::channel ch)
       : w_(w), s_(s), conn_(std::move(conn)), ch_(std::move(ch)) {
     ++conn_->sessions;
   }
   ~session() { --conn_->sessions; }
 
   void start() {
-    ch_.on_request([self = shared_from_this()](sshlib::channel_request r) { self->on_request(std::move(r)); });
+    ch_.on_request(
+        [self = shared_from_this()](sshlib::channel_request r) { self->on_request(std::move(r)); });
     // A channel that closes (or a connection that drops) while the command runs hangs it up.
     ch_.async_wait_closed([self = shared_from_this()](error_code) {
       if (self->pid_ > 0 && !self->exited_) self->hang_up();
     });
   }
 
-private:
+ private:
   void on_request(sshlib::channel_request req) {
     const std::string& t = req.type();
     if (t == "pty-req") return on_pty(std::move(req));
@@ -328,7 +335,7 @@ private:
       for (const auto& m : sshlib::apply_terminal_modes(tio, *modes)) {
         if (s_.opts.verbose) {
           log_line("terminal mode not applied: opcode ", static_cast<int>(m.opcode), " ",
-              sshlib::terminal_mode_name(m.opcode), "=", m.value);
+                   sshlib::terminal_mode_name(m.opcode), "=", m.value);
         }
       }
       ::tcsetattr(slave, TCSANOW, &tio);
@@ -355,7 +362,8 @@ private:
     sshlib::byte_view d(req.data());
     std::string name, value;
     if (started_ || env_.size() >= max_env_vars || !read_ssh_string(d, name, max_env_name) ||
-        !read_ssh_string(d, value, max_env_value) || name.empty() || name.find_first_of("=\0", 0, 2) != std::string::npos ||
+        !read_ssh_string(d, value, max_env_value) || name.empty() ||
+        name.find_first_of("=\0", 0, 2) != std::string::npos ||
         value.find('\0') != std::string::npos) {
       return req.reject();
     }
@@ -384,15 +392,16 @@ private:
   }
 
   void on_subsystem(sshlib::channel_request req) {
-    const std::string why = req.text() == "sftp" ? "the sftp subsystem is not available yet\n"
-                                                 : "subsystem " + req.text() + " is not supported\n";
+    const std::string why = req.text() == "sftp"
+                                ? "the sftp subsystem is not available yet\n"
+                                : "subsystem " + req.text() + " is not supported\n";
     log_line("subsystem ", req.text(), " refused");
     // The message goes out before the FAILURE, so `ssh -s` prints it.
     auto text = std::make_shared<std::string>("sshlib-sshd: " + why);
     auto errs = std::make_shared<sshlib::channel::stderr_stream_type>(ch_.stderr_stream());
-    asio::async_write(*errs, asio::buffer(*text), [text, errs, r = std::move(req)](error_code, std::size_t) mutable {
-      r.reject();
-    });
+    asio::async_write(
+        *errs, asio::buffer(*text),
+        [text, errs, r = std::move(req)](error_code, std::size_t) mutable { r.reject(); });
   }
 
   void on_run(sshlib::channel_request req, std::optional<std::string> command) {
@@ -411,16 +420,18 @@ private:
   std::string spawn(const std::optional<std::string>& command) {
     const std::string& shell = s_.user.shell;
     const std::string base = shell.substr(shell.rfind('/') + 1);
-    std::vector<std::string> args = command ? std::vector<std::string>{base, "-c", *command}
-                                            : std::vector<std::string>{"-" + base};  // a login shell
+    std::vector<std::string> args = command
+                                        ? std::vector<std::string>{base, "-c", *command}
+                                        : std::vector<std::string>{"-" + base};  // a login shell
     std::map<std::string, std::string> env = env_;
     env["USER"] = env["LOGNAME"] = s_.user.name;
     env["HOME"] = s_.user.home;
     env["SHELL"] = shell;
     env["PATH"] = default_path;
-    env["SSH_CONNECTION"] = conn_->client_ip + " " + std::to_string(conn_->client_port) + " " + conn_->server_ip + " " +
-                            std::to_string(conn_->server_port);
-    env["SSH_CLIENT"] = conn_->client_ip + " " + std::to_string(conn_->client_port) + " " + std::to_string(conn_->server_port);
+    env["SSH_CONNECTION"] = conn_->client_ip + " " + std::to_string(conn_->client_port) + " " +
+                            conn_->server_ip + " " + std::to_string(conn_->server_port);
+    env["SSH_CLIENT"] = conn_->client_ip + " " + std::to_string(conn_->client_port) + " " +
+                        std::to_string(conn_->server_port);
     if (master_.fd >= 0) {
       env["TERM"] = term_.empty() ? "dumb" : term_;
       if (!tty_name_.empty()) env["SSH_TTY"] = tty_name_;
@@ -435,7 +446,8 @@ private:
 
     int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
     const bool pty = master_.fd >= 0;
-    if (!pty && (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)) {
+    if (!pty && (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+                 ::pipe2(err, O_CLOEXEC) != 0)) {
       for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) {
         if (fd >= 0) ::close(fd);
       }
@@ -482,11 +494,13 @@ private:
     w_.children[pid] = [weak](int status) {
       if (auto self = weak.lock()) self->child_exited(status);
     };
-    if (s_.opts.verbose) log_line("started pid ", pid, pty ? " on " + tty_name_ : std::string(" on pipes"));
+    if (s_.opts.verbose)
+      log_line("started pid ", pid, pty ? " on " + tty_name_ : std::string(" on pipes"));
     return {};
   }
 
-  [[noreturn]] static void exec_child(const char* path, char** argv, char** envp, const char* home) {
+  [[noreturn]] static void exec_child(const char* path, char** argv, char** envp,
+                                      const char* home) {
     // Undo the server's signal set-up (SIGPIPE ignored, Asio's handlers) and mask.
     sigset_t none;
     ::sigemptyset(&none);
@@ -525,9 +539,11 @@ private:
     std::vector<char> buf(io_buffer_size);
     while (true) {
       error_code ec;
-      const std::size_t n = co_await from.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t n = co_await from.async_read_some(
+          asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;  // EOF; EIO on a pty master once the terminal's last user has gone
-      co_await asio::async_write(sink, asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(sink, asio::buffer(buf.data(), n),
+                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;  // the channel is gone; async_wait_closed hangs the command up
     }
   }
@@ -541,10 +557,12 @@ private:
     char last = '\n';
     while (true) {
       error_code ec;
-      const std::size_t n = co_await ch_.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t n = co_await ch_.async_read_some(
+          asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       if (!writable || n == 0) continue;  // the command closed its stdin: drain and discard
-      co_await asio::async_write(to, asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(to, asio::buffer(buf.data(), n),
+                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) writable = false;
       last = buf[n - 1];
     }
@@ -621,7 +639,7 @@ private:
 // A TCP socket that says when the connection ended (read or write failed, or closed):
 // server_connection has no closed callback, and the connection must be kept until then.
 class watched_socket final : public sshlib::byte_stream {
-public:
+ public:
   watched_socket(tcp::socket s, std::function<void()> on_end)
       : s_(std::move(s)), end_(std::make_shared<std::function<void()>>(std::move(on_end))) {}
 
@@ -644,7 +662,7 @@ public:
     fire(*end_);
   }
 
-private:
+ private:
   static void fire(std::function<void()>& f) noexcept {
     try {
       if (auto g = std::exchange(f, nullptr)) g();
@@ -655,7 +673,8 @@ private:
   std::shared_ptr<std::function<void()>> end_;
 };
 
-sshlib::server_config make_config(worker& w, server_state& s, std::shared_ptr<connection_info> info) {
+sshlib::server_config make_config(worker& w, server_state& s,
+                                  std::shared_ptr<connection_info> info) {
   sshlib::server_config c;
   c.host_keys = s.host_keys;
   c.ident = "sshlib_sshd_0.1";
@@ -677,7 +696,8 @@ sshlib::server_config make_config(worker& w, server_state& s, std::shared_ptr<co
   };
   c.channel_open = [&w, &s, info](sshlib::incoming_channel in) {
     if (in.type != "session") {
-      return in.reject(sshlib::channel_open_failure::unknown_channel_type, "only session channels are accepted");
+      return in.reject(sshlib::channel_open_failure::unknown_channel_type,
+                       "only session channels are accepted");
     }
     if (info->sessions >= s.opts.max_sessions) {
       return in.reject(sshlib::channel_open_failure::resource_shortage, "too many sessions");
@@ -704,8 +724,8 @@ void start_connection(worker& w, server_state& s, tcp::socket socket, std::uint6
       if (w.connections.erase(id) != 0) --s.connections;
     });
   };
-  auto conn = std::make_shared<sshlib::server_connection>(std::make_unique<watched_socket>(std::move(socket), forget),
-                                                          make_config(w, s, info));
+  auto conn = std::make_shared<sshlib::server_connection>(
+      std::make_unique<watched_socket>(std::move(socket), forget), make_config(w, s, info));
   w.connections[id] = conn;
   conn->async_handshake([&w, id, peer](error_code hec) {
     auto it = w.connections.find(id);
@@ -725,9 +745,12 @@ void start_connection(worker& w, server_state& s, tcp::socket socket, std::uint6
 // ---- main --------------------------------------------------------------------------------
 
 int usage() {
-  std::cerr << "usage: sshlib-sshd [--listen ADDR] [--port N] (--host-key FILE | --generate-host-key FILE)...\n"
-               "                   [--authorized-keys FILE] [--password-file FILE] [--allow-env PATTERN]...\n"
-               "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n";
+  std::cerr
+      << "usage: sshlib-sshd [--listen ADDR] [--port N] (--host-key FILE | --generate-host-key "
+         "FILE)...\n"
+         "                   [--authorized-keys FILE] [--password-file FILE] [--allow-env "
+         "PATTERN]...\n"
+         "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n";
   return 2;
 }
 
@@ -735,7 +758,8 @@ unsigned parse_count(const std::string& flag, const std::string& v, unsigned lo,
   std::size_t used = 0;
   const unsigned long n = std::stoul(v, &used);
   if (used != v.size() || n < lo || n > hi) {
-    throw std::invalid_argument(flag + " takes a number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    throw std::invalid_argument(flag + " takes a number from " + std::to_string(lo) + " to " +
+                                std::to_string(hi));
   }
   return static_cast<unsigned>(n);
 }
@@ -751,23 +775,33 @@ options parse_options(int argc, char** argv) {
     }
     if (i + 1 >= argc) throw std::invalid_argument("missing value or unknown flag: " + a);
     const std::string v = argv[++i];
-    if (a == "--listen") o.listen = v;
-    else if (a == "--port") o.port = static_cast<std::uint16_t>(parse_count(a, v, 0, 65535));
-    else if (a == "--host-key") o.host_keys.push_back(v);
-    else if (a == "--generate-host-key") o.generated_host_keys.push_back(v);
-    else if (a == "--authorized-keys") o.authorized_keys = v;
-    else if (a == "--password-file") o.password_file = v;
+    if (a == "--listen")
+      o.listen = v;
+    else if (a == "--port")
+      o.port = static_cast<std::uint16_t>(parse_count(a, v, 0, 65535));
+    else if (a == "--host-key")
+      o.host_keys.push_back(v);
+    else if (a == "--generate-host-key")
+      o.generated_host_keys.push_back(v);
+    else if (a == "--authorized-keys")
+      o.authorized_keys = v;
+    else if (a == "--password-file")
+      o.password_file = v;
     else if (a == "--allow-env") {
       if (!env_given) o.allow_env.clear();
       env_given = true;
       o.allow_env.push_back(v);
-    }
-    else if (a == "--max-sessions") o.max_sessions = parse_count(a, v, 1, 1000);
-    else if (a == "--max-connections") o.max_connections = parse_count(a, v, 1, 100000);
-    else if (a == "--threads") o.threads = parse_count(a, v, 1, 256);
-    else throw std::invalid_argument("unknown flag " + a);
+    } else if (a == "--max-sessions")
+      o.max_sessions = parse_count(a, v, 1, 1000);
+    else if (a == "--max-connections")
+      o.max_connections = parse_count(a, v, 1, 100000);
+    else if (a == "--threads")
+      o.threads = parse_count(a, v, 1, 256);
+    else
+      throw std::invalid_argument("unknown flag " + a);
   }
-  if (o.host_keys.empty() && o.generated_host_keys.empty()) throw std::invalid_argument("no --host-key given");
+  if (o.host_keys.empty() && o.generated_host_keys.empty())
+    throw std::invalid_argument("no --host-key given");
   if (o.authorized_keys.empty() && o.password_file.empty()) {
     throw std::invalid_argument("no --authorized-keys or --password-file: nobody could log in");
   }
@@ -800,8 +834,10 @@ int main(int argc, char** argv) {
     s.user = current_user();
     for (const auto& f : s.opts.generated_host_keys) s.host_keys.push_back(load_host_key(f, true));
     for (const auto& f : s.opts.host_keys) s.host_keys.push_back(load_host_key(f, false));
-    if (!s.opts.authorized_keys.empty()) s.authorized = load_authorized_keys(s.opts.authorized_keys);
-    if (!s.opts.password_file.empty()) s.password = password_digest(load_password(s.opts.password_file));
+    if (!s.opts.authorized_keys.empty())
+      s.authorized = load_authorized_keys(s.opts.authorized_keys);
+    if (!s.opts.password_file.empty())
+      s.password = password_digest(load_password(s.opts.password_file));
     ::signal(SIGPIPE, SIG_IGN);
 
     asio::io_context main_io{1};
@@ -815,9 +851,11 @@ int main(int argc, char** argv) {
     acceptor.bind(where);
     acceptor.listen();
     const auto bound = acceptor.local_endpoint();
-    const std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    const std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                      : bound.address().to_string();
     std::cout << "listening on " << shown << ":" << bound.port() << std::endl;
-    log_line("listening on ", shown, ":", bound.port(), " as ", s.user.name, " with ", s.opts.threads, " thread(s)");
+    log_line("listening on ", shown, ":", bound.port(), " as ", s.user.name, " with ",
+             s.opts.threads, " thread(s)");
 
     std::vector<std::unique_ptr<worker>> workers;
     for (unsigned i = 0; i < s.opts.threads; ++i) workers.push_back(std::make_unique<worker>());
@@ -839,7 +877,9 @@ int main(int argc, char** argv) {
           log_line("connection refused: ", s.opts.max_connections, " connections open");
         } else {
           ++s.connections;
-          asio::post(w.io, [&w, &s, id, sock = std::move(socket)]() mutable { start_connection(w, s, std::move(sock), id); });
+          asio::post(w.io, [&w, &s, id, sock = std::move(socket)]() mutable {
+            start_connection(w, s, std::move(sock), id);
+          });
         }
         accept();
       });

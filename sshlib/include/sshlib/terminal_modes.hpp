@@ -24,6 +24,7 @@ struct pty_settings;
 /// are lower case because <termios.h> defines the upper-case ones as macros; the wire
 /// names ("VINTR", "ECHO") come from terminal_mode_name(). Any other value 1..159 may
 /// appear in decoded input (an opcode this table does not know).
+// clang-format off
 enum class terminal_opcode : std::uint8_t {
   tty_op_end = 0,
   // Special characters: the character's code, 255 for "none".
@@ -43,6 +44,7 @@ enum class terminal_opcode : std::uint8_t {
   // Baud rates in bits per second.
   tty_op_ispeed = 128, tty_op_ospeed = 129,
 };
+// clang-format on
 
 /// What a mode's value means.
 enum class terminal_mode_kind { character, flag, speed, unknown };

@@ -20,7 +20,8 @@ namespace sshlib {
 /// bits); the speeds go through cfsetispeed / cfsetospeed.
 /// Returns the modes it did not apply: opcodes not in the table, modes this platform does
 /// not have, character values above 255, and speeds with no B<rate> constant.
-std::vector<terminal_mode> apply_terminal_modes(termios& tio, const std::vector<terminal_mode>& modes);
+std::vector<terminal_mode> apply_terminal_modes(termios& tio,
+                                                const std::vector<terminal_mode>& modes);
 
 /// Every known mode this platform has, read from `tio`, in opcode order (what a client
 /// puts in pty_settings::modes via encode_terminal_modes()).

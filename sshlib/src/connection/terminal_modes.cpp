@@ -25,6 +25,7 @@ constexpr auto fl = terminal_mode_kind::flag;
 constexpr auto sp = terminal_mode_kind::speed;
 
 // In opcode order, so that lookups by opcode can binary-search.
+// clang-format off
 constexpr std::array<mode_entry, 56> mode_table{{
     {vintr, "VINTR", ch},       {vquit, "VQUIT", ch},       {verase, "VERASE", ch},
     {vkill, "VKILL", ch},       {veof, "VEOF", ch},         {veol, "VEOL", ch},
@@ -46,6 +47,7 @@ constexpr std::array<mode_entry, 56> mode_table{{
     {cs8, "CS8", fl},           {parenb, "PARENB", fl},     {parodd, "PARODD", fl},
     {tty_op_ispeed, "TTY_OP_ISPEED", sp},                   {tty_op_ospeed, "TTY_OP_OSPEED", sp},
 }};
+// clang-format on
 
 constexpr bool table_is_sorted() {
   for (std::size_t i = 1; i < mode_table.size(); ++i) {
@@ -75,7 +77,9 @@ std::string describe(terminal_opcode op) {
 
 }  // namespace
 
-std::span<const terminal_opcode> known_terminal_opcodes() noexcept { return opcode_list; }
+std::span<const terminal_opcode> known_terminal_opcodes() noexcept {
+  return opcode_list;
+}
 
 std::string_view terminal_mode_name(terminal_opcode op) noexcept {
   if (op == tty_op_end) return "TTY_OP_END";
@@ -106,12 +110,14 @@ result<std::vector<terminal_mode>> decode_terminal_modes(byte_view encoded) {
     const auto opcode = static_cast<terminal_opcode>(op);
     const std::size_t at = r.offset() - 1;
     if (r.remaining() < 4) {
-      return sshlib::error{errc::truncated, "terminal modes: " + describe(opcode) + " at offset " + std::to_string(at) +
-                                                " needs a 4-byte value, " + std::to_string(r.remaining()) + " left"};
+      return sshlib::error{errc::truncated, "terminal modes: " + describe(opcode) + " at offset " +
+                                                std::to_string(at) + " needs a 4-byte value, " +
+                                                std::to_string(r.remaining()) + " left"};
     }
     if (out.size() == max_terminal_modes) {
-      return sshlib::error{errc::length_exceeds_limit,
-                           "terminal modes: more than " + std::to_string(max_terminal_modes) + " modes"};
+      return sshlib::error{
+          errc::length_exceeds_limit,
+          "terminal modes: more than " + std::to_string(max_terminal_modes) + " modes"};
     }
     std::uint32_t value = 0;
     (void)r.read_u32(value);  // cannot fail: 4 bytes left

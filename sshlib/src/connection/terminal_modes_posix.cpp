@@ -16,10 +16,11 @@ enum class field { cc, iflag, lflag, oflag, cflag, csize, ispeed, ospeed };
 struct posix_mode {
   terminal_opcode op;
   field where;
-  tcflag_t bit;         // flag fields and csize: the bit(s)
-  std::size_t index;    // cc: the c_cc index
+  tcflag_t bit;       // flag fields and csize: the bit(s)
+  std::size_t index;  // cc: the c_cc index
 };
 
+// clang-format off
 #define SSHLIB_CC(op, idx) posix_mode{terminal_opcode::op, field::cc, 0, idx},
 #define SSHLIB_FLAG(op, f, bit) posix_mode{terminal_opcode::op, field::f, bit, 0},
 
@@ -174,6 +175,7 @@ constexpr baud bauds[] = {
 #endif
 };
 #undef SSHLIB_BAUD
+// clang-format on
 
 const posix_mode* find(terminal_opcode op) noexcept {
   for (const auto& m : posix_modes) {
@@ -200,12 +202,17 @@ std::optional<std::uint32_t> speed_rate(speed_t code) noexcept {
 template <class Termios>
 auto flags_of(Termios& tio, field f) noexcept -> decltype(&tio.c_iflag) {
   switch (f) {
-    case field::iflag: return &tio.c_iflag;
-    case field::lflag: return &tio.c_lflag;
-    case field::oflag: return &tio.c_oflag;
+    case field::iflag:
+      return &tio.c_iflag;
+    case field::lflag:
+      return &tio.c_lflag;
+    case field::oflag:
+      return &tio.c_oflag;
     case field::cflag:
-    case field::csize: return &tio.c_cflag;
-    default: return nullptr;
+    case field::csize:
+      return &tio.c_cflag;
+    default:
+      return nullptr;
   }
 }
 
@@ -214,7 +221,8 @@ bool apply_one(termios& tio, const posix_mode& pm, std::uint32_t value) {
   switch (pm.where) {
     case field::cc:
       if (value > 255) return false;
-      tio.c_cc[pm.index] = value == 255 ? static_cast<cc_t>(_POSIX_VDISABLE) : static_cast<cc_t>(value);
+      tio.c_cc[pm.index] =
+          value == 255 ? static_cast<cc_t>(_POSIX_VDISABLE) : static_cast<cc_t>(value);
       return true;
     case field::csize:
       if (value != 0) tio.c_cflag = (tio.c_cflag & ~static_cast<tcflag_t>(CSIZE)) | pm.bit;
@@ -223,7 +231,8 @@ bool apply_one(termios& tio, const posix_mode& pm, std::uint32_t value) {
     case field::ospeed: {
       const auto code = speed_code(value);
       if (!code) return false;
-      return (pm.where == field::ispeed ? ::cfsetispeed(&tio, *code) : ::cfsetospeed(&tio, *code)) == 0;
+      return (pm.where == field::ispeed ? ::cfsetispeed(&tio, *code)
+                                        : ::cfsetospeed(&tio, *code)) == 0;
     }
     default: {
       tcflag_t* flags = flags_of(tio, pm.where);
@@ -239,7 +248,8 @@ bool apply_one(termios& tio, const posix_mode& pm, std::uint32_t value) {
 
 }  // namespace
 
-std::vector<terminal_mode> apply_terminal_modes(termios& tio, const std::vector<terminal_mode>& modes) {
+std::vector<terminal_mode> apply_terminal_modes(termios& tio,
+                                                const std::vector<terminal_mode>& modes) {
   std::vector<terminal_mode> skipped;
   for (const auto& m : modes) {
     const posix_mode* pm = find(m.opcode);
@@ -259,15 +269,20 @@ std::vector<terminal_mode> terminal_modes_from_termios(const termios& tio) {
         value = c == static_cast<cc_t>(_POSIX_VDISABLE) ? 255 : c;
         break;
       }
-      case field::csize: value = (tio.c_cflag & CSIZE) == pm.bit ? 1 : 0; break;
+      case field::csize:
+        value = (tio.c_cflag & CSIZE) == pm.bit ? 1 : 0;
+        break;
       case field::ispeed:
       case field::ospeed: {
-        const auto rate = speed_rate(pm.where == field::ispeed ? ::cfgetispeed(&tio) : ::cfgetospeed(&tio));
+        const auto rate =
+            speed_rate(pm.where == field::ispeed ? ::cfgetispeed(&tio) : ::cfgetospeed(&tio));
         if (!rate) continue;  // a rate without a B<rate> constant in our table: left out
         value = *rate;
         break;
       }
-      default: value = (*flags_of(tio, pm.where) & pm.bit) != 0 ? 1 : 0; break;
+      default:
+        value = (*flags_of(tio, pm.where) & pm.bit) != 0 ? 1 : 0;
+        break;
     }
     out.push_back({pm.op, value});
   }

@@ -26,8 +26,8 @@
 
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <random>
 
 namespace sshlib::test {
@@ -51,7 +51,8 @@ std::string user_name() {
 }
 
 int milliseconds_until(clock_type::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
   return left > 0 ? static_cast<int>(left) : 0;
 }
 
@@ -149,7 +150,8 @@ bounded_result run_bounded(const std::vector<std::string>& argv, const std::stri
     for (nfds_t i = 0; i < n; ++i) {
       if (p[i].revents == 0) continue;
       if (p[i].fd == in[1]) {
-        const ssize_t w = ::write(in[1], input.data() + written, std::min<std::size_t>(input.size() - written, 65536));
+        const ssize_t w = ::write(in[1], input.data() + written,
+                                  std::min<std::size_t>(input.size() - written, 65536));
         if (w > 0) written += static_cast<std::size_t>(w);
         if (w < 0 || written == input.size()) {
           ::close(in[1]);
@@ -182,11 +184,17 @@ bounded_result run_bounded(const std::vector<std::string>& argv, const std::stri
 
 // The example server, stopped with SIGTERM (then SIGKILL after 20 s) on destruction.
 class example_server {
-public:
+ public:
   example_server(const temp_dir& dir, std::vector<std::string> extra) : log_(dir / "sshd.log") {
-    std::vector<std::string> argv{example_path, "--port", "0", "--generate-host-key", (dir / "host_key").string(),
-                                  "--authorized-keys", (dir / "authorized_keys").string(),
-                                  "--password-file", (dir / "password").string()};
+    std::vector<std::string> argv{example_path,
+                                  "--port",
+                                  "0",
+                                  "--generate-host-key",
+                                  (dir / "host_key").string(),
+                                  "--authorized-keys",
+                                  (dir / "authorized_keys").string(),
+                                  "--password-file",
+                                  (dir / "password").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
@@ -243,7 +251,7 @@ public:
   const std::string& first_line() const { return first_line_; }
   std::string log() const { return read_file(log_); }
 
-private:
+ private:
   std::filesystem::path log_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
@@ -262,7 +270,7 @@ bool run_until(asio::io_context& io, Pred done) {
 }
 
 class SshdExample : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     if (std::string(example_path).empty() || ::access(example_path, X_OK) != 0) {
       GTEST_SKIP() << "sshlib-sshd was not built (SSHLIB_SSHD_EXAMPLE: '" << example_path << "')";
@@ -270,7 +278,8 @@ protected:
     if (!program_available("ssh")) GTEST_SKIP() << "OpenSSH client not installed";
     user_key_ = generate_key(key_type::ed25519).value();
     write_file(dir_ / "id", user_key_->private_openssh().value().view());
-    std::filesystem::permissions(dir_ / "id", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        dir_ / "id", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     write_file(dir_ / "authorized_keys", "# the test's key\n" + user_key_->public_ssh() + "\n");
     write_file(dir_ / "password", "correct horse\n");
     start({});
@@ -292,18 +301,35 @@ protected:
   void start(std::vector<std::string> extra) {
     stop_and_check();
     server_ = std::make_unique<example_server>(dir_, std::move(extra));
-    ASSERT_NE(server_->port(), 0) << "first line: '" << server_->first_line() << "'\n" << server_->log();
-    ASSERT_EQ(server_->first_line().rfind("listening on 127.0.0.1:", 0), 0u) << server_->first_line();
+    ASSERT_NE(server_->port(), 0) << "first line: '" << server_->first_line() << "'\n"
+                                  << server_->log();
+    ASSERT_EQ(server_->first_line().rfind("listening on 127.0.0.1:", 0), 0u)
+        << server_->first_line();
     host_key_ = parse_key(as_bytes(read_file(dir_ / "host_key.pub"))).value();
-    write_file(dir_ / "known_hosts", "[127.0.0.1]:" + std::to_string(server_->port()) + " " + host_key_->public_ssh() + "\n");
+    write_file(dir_ / "known_hosts", "[127.0.0.1]:" + std::to_string(server_->port()) + " " +
+                                         host_key_->public_ssh() + "\n");
   }
 
-  bounded_result ssh(const std::vector<std::string>& options, const std::string& command, const std::string& input = {},
+  bounded_result ssh(const std::vector<std::string>& options, const std::string& command,
+                     const std::string& input = {},
                      std::optional<terminal_for_stdin> tty = std::nullopt) {
-    std::vector<std::string> argv{"ssh", "-F", "/dev/null", "-p", std::to_string(server_->port()), "-i",
-                                  (dir_ / "id").string(), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
-                                  "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-                                  "-o", "UserKnownHostsFile=" + (dir_ / "known_hosts").string()};
+    std::vector<std::string> argv{"ssh",
+                                  "-F",
+                                  "/dev/null",
+                                  "-p",
+                                  std::to_string(server_->port()),
+                                  "-i",
+                                  (dir_ / "id").string(),
+                                  "-o",
+                                  "IdentitiesOnly=yes",
+                                  "-o",
+                                  "IdentityAgent=none",
+                                  "-o",
+                                  "BatchMode=yes",
+                                  "-o",
+                                  "StrictHostKeyChecking=yes",
+                                  "-o",
+                                  "UserKnownHostsFile=" + (dir_ / "known_hosts").string()};
     argv.insert(argv.end(), options.begin(), options.end());
     argv.push_back(user_name() + "@127.0.0.1");
     argv.push_back(command);
@@ -320,30 +346,37 @@ protected:
       c.private_key = user_key_;
     }
     const key expected = *host_key_;
-    c.host_verifier = [expected](const host_key_info& info, auto done) { done(info.host_key.equals(expected)); };
+    c.host_verifier = [expected](const host_key_info& info, auto done) {
+      done(info.host_key.equals(expected));
+    };
     return c;
   }
 
   boost::system::error_code connect(client& c, client_config config) {
     boost::system::error_code result = make_error_code(errc::timeout);
     bool done = false;
-    c.async_connect("127.0.0.1", server_->port(), std::move(config), [&](boost::system::error_code ec) {
-      result = ec;
-      done = true;
-    });
+    c.async_connect("127.0.0.1", server_->port(), std::move(config),
+                    [&](boost::system::error_code ec) {
+                      result = ec;
+                      done = true;
+                    });
     EXPECT_TRUE(run_until(io_, [&] { return done; }));
     return result;
   }
 
   // Opens a session running `command` (with a terminal when `pty` is set).
-  std::optional<channel> open_exec(client& c, const std::string& command, std::optional<pty_settings> pty = std::nullopt) {
+  std::optional<channel> open_exec(client& c, const std::string& command,
+                                   std::optional<pty_settings> pty = std::nullopt) {
     std::optional<channel> ch;
     bool done = false;
-    c.async_exec(command, [&](boost::system::error_code ec, channel opened) {
-      EXPECT_FALSE(ec) << ec.message();
-      if (!ec) ch = opened;
-      done = true;
-    }, std::move(pty));
+    c.async_exec(
+        command,
+        [&](boost::system::error_code ec, channel opened) {
+          EXPECT_FALSE(ec) << ec.message();
+          if (!ec) ch = opened;
+          done = true;
+        },
+        std::move(pty));
     EXPECT_TRUE(run_until(io_, [&] { return done; }));
     return ch;
   }
@@ -367,7 +400,8 @@ protected:
   // Everything left on stdout, then waits for the channel to close.
   void finish(channel& ch, std::string& out) {
     bool read_done = false, closed = false;
-    asio::async_read(ch, asio::dynamic_buffer(out), [&](boost::system::error_code, std::size_t) { read_done = true; });
+    asio::async_read(ch, asio::dynamic_buffer(out),
+                     [&](boost::system::error_code, std::size_t) { read_done = true; });
     ch.async_wait_closed([&](boost::system::error_code) { closed = true; });
     EXPECT_TRUE(run_until(io_, [&] { return read_done && closed; })) << out;
   }
@@ -480,7 +514,8 @@ TEST_F(SshdExample, PasswordLogsInOurClient) {
 TEST_F(SshdExample, SignalRequestReachesTheCommand) {
   client c(io_.get_executor());
   ASSERT_FALSE(connect(c, client_settings(std::nullopt)));
-  auto ch = open_exec(c, "trap 'echo got-usr1; exit 3' USR1; echo ready; while :; do sleep 1; done");
+  auto ch =
+      open_exec(c, "trap 'echo got-usr1; exit 3' USR1; echo ready; while :; do sleep 1; done");
   ASSERT_TRUE(ch);
   std::string out;
   ASSERT_TRUE(read_until(*ch, out, "ready\n")) << out;
@@ -503,7 +538,8 @@ TEST_F(SshdExample, WindowChangeResizesTheTerminal) {
   std::string out;
   ASSERT_TRUE(read_until(*ch, out, "24 80\r\n")) << out;
   ch->window_change(50, 100);
-  asio::async_write(*ch, asio::buffer(std::string_view("go\n")), [](boost::system::error_code, std::size_t) {});
+  asio::async_write(*ch, asio::buffer(std::string_view("go\n")),
+                    [](boost::system::error_code, std::size_t) {});
   finish(*ch, out);
   EXPECT_EQ(out, "24 80\r\n50 100\r\n");  // ECHO off: "go" is not echoed
   EXPECT_EQ(ch->exit_status().code, 0u);
@@ -517,10 +553,11 @@ TEST_F(SshdExample, EofOnATerminalTypesTheEofCharacter) {
   ASSERT_TRUE(ch);
   // A partial line: the server types VEOF twice (one ends the line, one is EOF).
   bool written = false;
-  asio::async_write(*ch, asio::buffer(std::string_view("first\nsecond")), [&](boost::system::error_code, std::size_t) {
-    ch->send_eof();
-    written = true;
-  });
+  asio::async_write(*ch, asio::buffer(std::string_view("first\nsecond")),
+                    [&](boost::system::error_code, std::size_t) {
+                      ch->send_eof();
+                      written = true;
+                    });
   ASSERT_TRUE(run_until(io_, [&] { return written; }));
   std::string out;
   finish(*ch, out);
@@ -546,7 +583,8 @@ TEST_F(SshdExample, DroppedConnectionHangsUpTheCommand) {
   c.end();
   ASSERT_TRUE(run_until(io_, [&] { return closed; }));
   pollfd p{pidfd, POLLIN, 0};
-  const int ready = ::poll(&p, 1, static_cast<int>(std::chrono::milliseconds(process_timeout).count()));
+  const int ready =
+      ::poll(&p, 1, static_cast<int>(std::chrono::milliseconds(process_timeout).count()));
   ::close(pidfd);
   EXPECT_EQ(ready, 1) << "the command outlived its connection";
 }
@@ -565,7 +603,8 @@ TEST_F(SshdExample, WorkerThreadsServeConcurrentConnections) {
   }
   for (int i = 0; i < 4; ++i) {
     auto text = std::make_shared<std::string>("client" + std::to_string(i) + "\n");
-    asio::async_write(channels[i], asio::buffer(*text), [text](boost::system::error_code, std::size_t) {});
+    asio::async_write(channels[i], asio::buffer(*text),
+                      [text](boost::system::error_code, std::size_t) {});
   }
   for (int i = 0; i < 4; ++i) {
     std::string out;

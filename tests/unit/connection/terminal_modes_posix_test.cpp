@@ -19,7 +19,8 @@ termios blank() {
 TEST(TerminalModesPosix, FlagsAreSetAndCleared) {
   termios t = blank();
   t.c_oflag = ONLCR;
-  const auto skipped = apply_terminal_modes(t, {{echo, 1}, {icanon, 7}, {onlcr, 0}, {ixon, 1}, {opost, 1}, {parenb, 1}});
+  const auto skipped = apply_terminal_modes(
+      t, {{echo, 1}, {icanon, 7}, {onlcr, 0}, {ixon, 1}, {opost, 1}, {parenb, 1}});
   EXPECT_TRUE(skipped.empty());
   EXPECT_EQ(t.c_lflag, static_cast<tcflag_t>(ECHO | ICANON));
   EXPECT_EQ(t.c_oflag, static_cast<tcflag_t>(OPOST));
@@ -29,7 +30,8 @@ TEST(TerminalModesPosix, FlagsAreSetAndCleared) {
 
 TEST(TerminalModesPosix, CharactersAnd255Disables) {
   termios t = blank();
-  const auto skipped = apply_terminal_modes(t, {{vintr, 3}, {verase, 0x7f}, {vquit, 255}, {vkill, 256}});
+  const auto skipped =
+      apply_terminal_modes(t, {{vintr, 3}, {verase, 0x7f}, {vquit, 255}, {vkill, 256}});
   ASSERT_EQ(skipped.size(), 1u);  // 256 is no character
   EXPECT_EQ(skipped[0].opcode, vkill);
   EXPECT_EQ(t.c_cc[VINTR], 3);
@@ -73,9 +75,20 @@ TEST(TerminalModesPosix, UnknownAndMissingModesAreReportedNotApplied) {
 TEST(TerminalModesPosix, ReadBackGivesWhatWasApplied) {
   termios t = blank();
   t.c_cflag = CS8;
-  std::vector<terminal_mode> modes{{vintr, 3}, {vquit, 28}, {verase, 127}, {vkill, 21}, {veof, 4},
-                                   {echo, 1},  {icanon, 1}, {isig, 1},     {icrnl, 1},  {iutf8, 1},
-                                   {opost, 1}, {onlcr, 1},  {tty_op_ispeed, 9600},      {tty_op_ospeed, 9600}};
+  std::vector<terminal_mode> modes{{vintr, 3},
+                                   {vquit, 28},
+                                   {verase, 127},
+                                   {vkill, 21},
+                                   {veof, 4},
+                                   {echo, 1},
+                                   {icanon, 1},
+                                   {isig, 1},
+                                   {icrnl, 1},
+                                   {iutf8, 1},
+                                   {opost, 1},
+                                   {onlcr, 1},
+                                   {tty_op_ispeed, 9600},
+                                   {tty_op_ospeed, 9600}};
   ASSERT_TRUE(apply_terminal_modes(t, modes).empty());
   const auto back = terminal_modes_from_termios(t);
   for (const auto& m : modes) {

@@ -17,6 +17,7 @@ using test::from_hex;
 
 TEST(TerminalModes, EveryModeOfTheSeedIsNamed) {
   // The seed's table (55 modes) plus IUTF8 (RFC 8160), which OpenSSH sends.
+  // clang-format off
   const char* seed[] = {
       "CS7",     "CS8",     "ECHOCTL", "ECHO",          "ECHOE",         "ECHOKE",   "ECHOK",   "ECHONL",
       "ICANON",  "ICRNL",   "IEXTEN",  "IGNCR",         "IGNPAR",        "IMAXBEL",  "INLCR",   "INPCK",
@@ -26,6 +27,7 @@ TEST(TerminalModes, EveryModeOfTheSeedIsNamed) {
       "VEOL",    "VERASE",  "VFLUSH",  "VINTR",         "VKILL",         "VLNEXT",   "VQUIT",   "VREPRINT",
       "VSTART",  "VSTATUS", "VSTOP",   "VSUSP",         "VSWTCH",        "VWERASE",  "XCASE",
   };
+  // clang-format on
   ASSERT_EQ(std::size(seed), 55u);
   std::set<std::string> names;
   for (const char* n : seed) {
@@ -41,7 +43,7 @@ TEST(TerminalModes, EveryModeOfTheSeedIsNamed) {
     EXPECT_FALSE(name.empty()) << static_cast<int>(op);
     names.emplace(name);
   }
-  EXPECT_EQ(names.size(), 56u);  // no name twice
+  EXPECT_EQ(names.size(), 56u);                     // no name twice
   EXPECT_FALSE(terminal_opcode_from_name("echo"));  // names are exact
 }
 
@@ -62,7 +64,8 @@ TEST(TerminalModes, OpcodesAreTheRfcNumbers) {
 }
 
 TEST(TerminalModes, EncodesOpcodeThenBigEndianValueWithoutEnd) {
-  const bytes b = encode_terminal_modes({{terminal_opcode::vintr, 3}, {terminal_opcode::tty_op_ispeed, 38400}});
+  const bytes b =
+      encode_terminal_modes({{terminal_opcode::vintr, 3}, {terminal_opcode::tty_op_ispeed, 38400}});
   EXPECT_EQ(b, from_hex("01 00000003 80 00009600"));
 }
 
@@ -104,10 +107,12 @@ TEST(TerminalModes, TruncatedValueIsAnErrorNamingOpcodeAndOffset) {
   const auto d = decode_terminal_modes(from_hex("01 00000003 35 0000"));
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().code, make_error_code(errc::truncated));
-  EXPECT_EQ(d.error().detail, "terminal modes: opcode 53 (ECHO) at offset 5 needs a 4-byte value, 2 left");
+  EXPECT_EQ(d.error().detail,
+            "terminal modes: opcode 53 (ECHO) at offset 5 needs a 4-byte value, 2 left");
   const auto bare = decode_terminal_modes(from_hex("63"));
   ASSERT_FALSE(bare);
-  EXPECT_EQ(bare.error().detail, "terminal modes: opcode 99 at offset 0 needs a 4-byte value, 0 left");
+  EXPECT_EQ(bare.error().detail,
+            "terminal modes: opcode 99 at offset 0 needs a 4-byte value, 0 left");
 }
 
 TEST(TerminalModes, UnknownOpcodeKeepsItsValueAndParsingGoesOn) {
