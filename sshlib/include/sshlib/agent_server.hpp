@@ -16,6 +16,7 @@
 #pragma once
 
 #include <sshlib/agent.hpp>
+#include <sshlib/stream.hpp>
 
 #include <boost/asio/local/stream_protocol.hpp>
 
@@ -88,7 +89,19 @@ public:
         token, std::move(socket));
   }
 
+  /// As async_serve_stream, over any byte stream (e.g. an auth-agent@openssh.com channel:
+  /// agent forwarding).
+  template <class CompletionToken>
+  auto async_serve(std::unique_ptr<byte_stream> stream, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
+        [this](auto handler, std::unique_ptr<byte_stream> s) {
+          do_serve(std::move(s), detail::erase_handler<error_code>(std::move(handler), get_executor()));
+        },
+        token, std::move(stream));
+  }
+
 private:
+  void do_serve(std::unique_ptr<byte_stream> stream, detail::completion<error_code> handler);
   void do_serve_stream(socket_type socket, detail::completion<error_code> handler);
 
   std::shared_ptr<agent_protocol::server_state> state_;

@@ -59,6 +59,10 @@ private:
   std::vector<char, wiping_allocator<char>> s_;
 };
 
+/// True when a and b are equal, in time that depends only on their sizes (never on where
+/// they first differ): for comparing passwords, tokens and MACs. Sizes are not hidden.
+bool constant_time_equal(byte_view a, byte_view b) noexcept;
+
 inline byte_view as_bytes(std::string_view s) noexcept {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }

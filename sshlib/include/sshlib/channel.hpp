@@ -43,6 +43,15 @@ struct pty_settings {
   bytes modes;
 };
 
+/// X11 forwarding parameters of a session (RFC 4254 section 6.3.1; the seed's x11 option).
+struct x11_settings {
+  bool single_connection = false;
+  std::string auth_protocol = "MIT-MAGIC-COOKIE-1";
+  /// The cookie as hexadecimal text, as sent on the wire (a fake one the client substitutes).
+  std::string auth_cookie;
+  std::uint32_t screen = 0;
+};
+
 /// A CHANNEL_REQUEST the peer sent us (server: pty-req, env, shell, exec, subsystem,
 /// window-change, signal, x11-req, auth-agent-req@openssh.com; client: keepalive and
 /// unknown ones). Answer with accept() or reject() when want_reply; unanswered: rejected.
@@ -54,7 +63,13 @@ public:
   const bytes& data() const noexcept { return data_; }
   /// exec: the command; subsystem: the name; env: "NAME=value"; signal: the signal name.
   const std::string& text() const noexcept { return text_; }
-  /// pty-req and window-change.
+  /// env: the variable's name and value as sent (a name may itself contain '=').
+  const std::string& env_name() const noexcept { return env_name_; }
+  const std::string& env_value() const noexcept { return env_value_; }
+  /// x11-req (RFC 4254 section 6.3.1).
+  const std::optional<x11_settings>& x11() const noexcept { return x11_; }
+  /// pty-req and window-change. pty-req modes are re-encoded without TTY_OP_END (decode
+  /// them with decode_terminal_modes); modes that do not decode are kept as sent.
   const std::optional<pty_settings>& pty() const noexcept { return pty_; }
 
   void accept();
@@ -66,7 +81,9 @@ public:
   ~channel_request();
 
   std::string text_;
+  std::string env_name_, env_value_;
   std::optional<pty_settings> pty_;
+  std::optional<x11_settings> x11_;
 
 private:
   std::string type_;
@@ -90,7 +107,19 @@ enum class channel_open_failure : std::uint32_t {
 /// called: it stays pending until the connection ends, so decide promptly.
 struct incoming_channel {
   std::string type;  // "session", "direct-tcpip", "forwarded-tcpip", "x11", ...
-  bytes data;        // type-specific fields (e.g. direct-tcpip's host, port, origin)
+  bytes data;        // type-specific fields as sent
+  // Decoded fields (RFC 4254 sections 7.1, 7.2, 6.3.2; OpenSSH PROTOCOL 2.4):
+  //  - direct-tcpip: host and port to connect to, origin_host and origin_port of the client;
+  //  - forwarded-tcpip: host and port of the forward that was connected (as requested;
+  //    the bound port when 0 was asked), origin_host and origin_port of the connecting peer;
+  //  - x11: origin_host and origin_port of the X client;
+  //  - direct-streamlocal@openssh.com and forwarded-streamlocal@openssh.com: socket_path.
+  // An open of one of these types whose data does not decode is refused by the library.
+  std::string host;
+  std::uint32_t port = 0;
+  std::string origin_host;
+  std::uint32_t origin_port = 0;
+  std::string socket_path;
   std::function<channel()> accept;
   std::function<void(channel_open_failure, std::string description)> reject;
 };
@@ -167,6 +196,18 @@ public:
   auto async_setenv(std::string name, std::string value, Token&& token) {
     return async_request("env", true, two_strings(name, value), std::forward<Token>(token));
   }
+  /// Asks the server to forward X11 connections to us; they arrive as "x11" channel opens
+  /// (client_config::channel_open, the seed's `x11` event).
+  template <class Token>
+  auto async_request_x11(const x11_settings& x11, Token&& token) {
+    return async_request("x11-req", true, encode_x11(x11), std::forward<Token>(token));
+  }
+  /// Asks the server to forward agent connections (auth-agent-req@openssh.com); they arrive
+  /// as auth-agent@openssh.com channel opens, served from client_config::agent.
+  template <class Token>
+  auto async_request_agent_forwarding(Token&& token) {
+    return async_request("auth-agent-req@openssh.com", true, {}, std::forward<Token>(token));
+  }
   /// window-change (no reply) and signal (no reply; the seed's channel.signal()).
   void window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_t height_px = 0, std::uint32_t width_px = 0);
   void signal(std::string name);
@@ -217,6 +258,7 @@ private:
   static bytes string_field(std::string_view a);
   static bytes two_strings(std::string_view a, std::string_view b);
   static bytes encode_pty(const pty_settings& pty);
+  static bytes encode_x11(const x11_settings& x11);
 
   void do_read(std::uint32_t data_type, boost::asio::mutable_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
   void do_write(std::uint32_t data_type, boost::asio::const_buffer b, detail::completion<boost::system::error_code, std::size_t> done);

@@ -155,6 +155,11 @@ struct client_config {
   /// Public-key authentication with every identity of an agent (the seed's `agent`; use
   /// create_agent(executor, path) or any sshlib::agent), tried after private_key.
   std::shared_ptr<sshlib::agent> agent;
+  /// Agent forwarding (the seed's agentForward): exec and shell sessions send
+  /// auth-agent-req@openssh.com, and the server's auth-agent@openssh.com channels are served
+  /// from `agent` (a forwarded agent can sign with every key in it: enable only for servers
+  /// you trust).
+  bool forward_agent = false;
   /// Try keyboard-interactive after the other methods (the seed's tryKeyboard).
   bool try_keyboard = false;
   /// Answers keyboard-interactive rounds: call the completion with one answer per prompt
@@ -176,8 +181,13 @@ struct client_config {
   /// Called after every key exchange (the seed's `handshake` event; `rekey` when not initial).
   std::function<void(const negotiated_algorithms&, bool initial)> handshake;
 
-  /// Channels the server opens to us (forwarded-tcpip, x11, auth-agent@openssh.com; the
-  /// seed's `tcp connection`, `unix connection` and `x11` events). Unset: refused.
+  /// Channels the server opens to us (forwarded-tcpip, forwarded-streamlocal@openssh.com,
+  /// x11; the seed's `tcp connection`, `unix connection` and `x11` events), with their
+  /// decoded fields. Unset: refused. The library refuses by itself the opens we never asked
+  /// for: a forwarded-tcpip or forwarded-streamlocal for no forward of ours, an x11 or agent
+  /// channel when no session asked for X11 or agent forwarding.
+  /// auth-agent@openssh.com channels are served from `agent` when it is set and
+  /// forward_agent is on; otherwise they come here too.
   std::function<void(incoming_channel)> channel_open;
   /// The server's host keys announced after authentication (the seed's `hostkeys` event).
   std::function<void(std::vector<key>)> hostkeys;
@@ -298,6 +308,69 @@ public:
                               std::forward<Token>(token));
   }
 
+  /// A direct-streamlocal@openssh.com channel to a UNIX socket on the server (the seed's
+  /// openssh_forwardOutStreamLocal).
+  template <class Token>
+  auto async_forward_out_streamlocal(std::string socket_path, Token&& token) {
+    return async_open_channel("direct-streamlocal@openssh.com", direct_streamlocal_data(socket_path),
+                              std::forward<Token>(token));
+  }
+
+  /// Asks the server to listen on address:port and send us its connections (tcpip-forward;
+  /// the seed's forwardIn). Port 0: the server picks one. Completion: void(error_code,
+  /// std::uint32_t bound_port). Connections arrive through client_config::channel_open as
+  /// "forwarded-tcpip" with host/port naming this forward. Errors: request_refused.
+  template <class Token>
+  auto async_forward_in(std::string address, std::uint32_t port, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::uint32_t)>(
+        [this](auto handler, std::string a, std::uint32_t p) {
+          do_forward_in(std::move(a), p,
+                        detail::erase_handler<boost::system::error_code, std::uint32_t>(std::move(handler), get_executor()));
+        },
+        token, std::move(address), port);
+  }
+  /// Cancels a forward (cancel-tcpip-forward; the seed's unforwardIn), with the port bound.
+  template <class Token>
+  auto async_unforward_in(std::string address, std::uint32_t port, Token&& token) {
+    return async_forward_request(false, false, std::move(address), port, std::forward<Token>(token));
+  }
+  /// UNIX-socket forwarding from the server (streamlocal-forward@openssh.com; the seed's
+  /// openssh_forwardInStreamLocal / openssh_unforwardInStreamLocal). Connections arrive as
+  /// "forwarded-streamlocal@openssh.com" with socket_path set. Completion: void(error_code).
+  template <class Token>
+  auto async_forward_in_streamlocal(std::string socket_path, Token&& token) {
+    return async_forward_request(true, true, std::move(socket_path), 0, std::forward<Token>(token));
+  }
+  template <class Token>
+  auto async_unforward_in_streamlocal(std::string socket_path, Token&& token) {
+    return async_forward_request(true, false, std::move(socket_path), 0, std::forward<Token>(token));
+  }
+  /// Tells the server we will open no more sessions (no-more-sessions@openssh.com; the
+  /// seed's openssh_noMoreSessions): a session opened later, by anyone who took over this
+  /// connection, ends it. Only OpenSSH-like servers know it; others ignore it.
+  void no_more_sessions();
+  /// Any global request. Completion: void(error_code, bytes reply_data); request_refused
+  /// when the server says no.
+  template <class Token>
+  auto async_global_request(std::string name, bool want_reply, bytes data, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, bytes)>(
+        [this](auto handler, std::string n, bool w, bytes d) {
+          do_global_request(std::move(n), w, std::move(d),
+                            detail::erase_handler<boost::system::error_code, bytes>(std::move(handler), get_executor()));
+        },
+        token, std::move(name), want_reply, std::move(data));
+  }
+  /// Completes when the connection has ended, with why (operation_aborted after end(),
+  /// disconnected_by_peer, connection_lost, timeout, ...). Completion: void(error_code).
+  template <class Token>
+  auto async_wait_closed(Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          do_wait_closed(detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token);
+  }
+
   /// Starts a key re-exchange (the seed's rekey()). Errors via last_error if it fails.
   void rekey();
   /// Sends DISCONNECT and closes (the seed's end()).
@@ -317,6 +390,23 @@ public:
   client_impl& impl() noexcept { return *impl_; }
 
 private:
+  template <class Token>
+  auto async_forward_request(bool streamlocal, bool add, std::string where, std::uint32_t port, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler, bool s, bool a, std::string w, std::uint32_t p) {
+          do_forward_request(s, a, std::move(w), p,
+                             detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token, streamlocal, add, std::move(where), port);
+  }
+  static bytes direct_streamlocal_data(std::string_view path);
+  void do_forward_in(std::string address, std::uint32_t port,
+                     detail::completion<boost::system::error_code, std::uint32_t> done);
+  void do_forward_request(bool streamlocal, bool add, std::string where, std::uint32_t port,
+                          detail::completion<boost::system::error_code> done);
+  void do_global_request(std::string name, bool want_reply, bytes data,
+                         detail::completion<boost::system::error_code, bytes> done);
+  void do_wait_closed(detail::completion<boost::system::error_code> done);
   static bytes direct_tcpip_data(std::string_view host, std::uint16_t port, std::string_view origin_host,
                                  std::uint16_t origin_port);
   void do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done);

@@ -11,6 +11,7 @@
 #include <sshlib/channel.hpp>
 #include <sshlib/detail/erased_handler.hpp>
 #include <sshlib/error.hpp>
+#include <sshlib/global_request.hpp>
 #include <sshlib/key.hpp>
 #include <sshlib/result.hpp>
 #include <sshlib/stream.hpp>
@@ -116,6 +117,10 @@ struct server_config {
   /// events). Unset: every open is refused. For a session, accept() and then register
   /// channel::on_request to answer pty-req, env, shell, exec, subsystem, ...
   std::function<void(incoming_channel)> channel_open;
+  /// Global requests from the client once authenticated (the seed's `request` event):
+  /// tcpip-forward and streamlocal-forward@openssh.com and their cancels, decoded, and any
+  /// other name. Unset: every one is refused.
+  std::function<void(global_request)> global_request;
   /// The seed's `authentication` event. Unset: every attempt is rejected.
   std::function<void(auth_request)> authentication;
   std::function<void(std::string_view)> debug;
@@ -170,6 +175,58 @@ public:
   /// verified, never merely one offered).
   const std::optional<key>& auth_key() const noexcept;
 
+  /// Opens a channel to the client once authenticated. Completion: void(error_code, channel).
+  /// Errors: channel_open_failed (the client refused), connection_closed, too_many_channels.
+  template <class Token>
+  auto async_open_channel(std::string type, bytes data, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
+        [this](auto handler, std::string t, bytes d) {
+          do_open_channel(std::move(t), std::move(d),
+                          detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
+        },
+        token, std::move(type), std::move(data));
+  }
+  /// A forwarded-tcpip channel: a connection arrived on the forward the client asked for at
+  /// bind_address:bind_port (the seed's forwardOut). Pass the address as the client sent it
+  /// and the port actually bound.
+  template <class Token>
+  auto async_forward_out(std::string bind_address, std::uint32_t bind_port, std::string origin_address,
+                         std::uint32_t origin_port, Token&& token) {
+    return async_open_channel("forwarded-tcpip", tcpip_open_data(bind_address, bind_port, origin_address, origin_port),
+                              std::forward<Token>(token));
+  }
+  /// A forwarded-streamlocal@openssh.com channel for a streamlocal forward of the client
+  /// (the seed's openssh_forwardOutStreamLocal).
+  template <class Token>
+  auto async_forward_out_streamlocal(std::string socket_path, Token&& token) {
+    return async_open_channel("forwarded-streamlocal@openssh.com", streamlocal_open_data(socket_path),
+                              std::forward<Token>(token));
+  }
+  /// An x11 channel for a session that asked for X11 forwarding (the seed's x11()).
+  template <class Token>
+  auto async_open_x11(std::string origin_address, std::uint32_t origin_port, Token&& token) {
+    return async_open_channel("x11", tcpip_open_data(origin_address, origin_port, {}, 0, true),
+                              std::forward<Token>(token));
+  }
+  /// An auth-agent@openssh.com channel to the client's agent, for a session that sent
+  /// auth-agent-req@openssh.com. Speak the agent protocol over it (openssh_agent works on
+  /// any stream; the seed cannot do this: its issues #792 and #1374).
+  template <class Token>
+  auto async_open_agent(Token&& token) {
+    return async_open_channel("auth-agent@openssh.com", {}, std::forward<Token>(token));
+  }
+  /// Completes when the connection has ended, with why: operation_aborted after end(),
+  /// disconnected_by_peer (the client's DISCONNECT), connection_lost, timeout (keepalives),
+  /// protocol_error, ... (last_error() has the detail). Completion: void(error_code).
+  template <class Token>
+  auto async_wait_closed(Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          do_wait_closed(detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+        },
+        token);
+  }
+
   void rekey();
   /// Sends DISCONNECT and closes (the seed's end()).
   void end();
@@ -177,6 +234,11 @@ public:
   server_connection_impl& impl() noexcept { return *impl_; }
 
 private:
+  static bytes tcpip_open_data(std::string_view host, std::uint32_t port, std::string_view origin_host,
+                               std::uint32_t origin_port, bool x11 = false);
+  static bytes streamlocal_open_data(std::string_view path);
+  void do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done);
+  void do_wait_closed(detail::completion<boost::system::error_code> done);
   void do_handshake(detail::completion<boost::system::error_code> done);
   std::shared_ptr<server_connection_impl> impl_;
 };

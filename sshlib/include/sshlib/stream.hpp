@@ -28,6 +28,9 @@ public:
   virtual void async_write_some(boost::asio::const_buffer buffer, read_completion done) = 0;
   /// Closes the stream; outstanding operations complete with an error. Never throws.
   virtual void close() noexcept = 0;
+  /// Half-close: we will write no more, the peer may still send (a TCP or UNIX socket's
+  /// shutdown(send), a channel's EOF). Streams that cannot half-close do nothing.
+  virtual void shutdown_send() noexcept {}
 };
 
 /// Adapts any Asio AsyncReadStream + AsyncWriteStream (taken by value) to byte_stream.
@@ -55,6 +58,15 @@ public:
       s_.lowest_layer().close(ignored);
     } else {
       s_.close();
+    }
+  }
+
+  void shutdown_send() noexcept override {
+    boost::system::error_code ignored;
+    if constexpr (requires { s_.send_eof(); }) {
+      s_.send_eof();
+    } else if constexpr (requires { s_.shutdown(Stream::shutdown_send, ignored); }) {
+      s_.shutdown(Stream::shutdown_send, ignored);
     }
   }
 

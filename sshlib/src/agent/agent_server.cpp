@@ -70,6 +70,33 @@ private:
   agent_server::socket_type socket_;
 };
 
+// Any sshlib::byte_stream (an auth-agent@openssh.com channel, for agent forwarding).
+class erased_stream final : public byte_stream {
+public:
+  explicit erased_stream(std::unique_ptr<sshlib::byte_stream> s) : s_(std::move(s)) {}
+
+  void read_exactly(mutable_byte_view into, done_handler done) override {
+    if (into.empty()) return done(error_code{});
+    s_->async_read_some(asio::buffer(into.data(), into.size()),
+                        [this, into, d = std::move(done)](const error_code& ec, std::size_t n) mutable {
+                          if (ec) return d(ec);
+                          read_exactly(into.subspan(n), std::move(d));
+                        });
+  }
+  void write_all(byte_view from, done_handler done) override {
+    if (from.empty()) return done(error_code{});
+    s_->async_write_some(asio::buffer(from.data(), from.size()),
+                         [this, from, d = std::move(done)](const error_code& ec, std::size_t n) mutable {
+                           if (ec) return d(ec);
+                           write_all(from.subspan(n), std::move(d));
+                         });
+  }
+  void close() override { s_->close(); }
+
+private:
+  std::unique_ptr<sshlib::byte_stream> s_;
+};
+
 class session;
 
 }  // namespace
@@ -363,6 +390,10 @@ void agent_server::close() { state_->close(); }
 
 void agent_server::do_serve_stream(socket_type socket, detail::completion<error_code> handler) {
   state_->serve(std::make_unique<agent_protocol::socket_stream>(std::move(socket)), std::move(handler));
+}
+
+void agent_server::do_serve(std::unique_ptr<sshlib::byte_stream> stream, detail::completion<error_code> handler) {
+  state_->serve(std::make_unique<agent_protocol::erased_stream>(std::move(stream)), std::move(handler));
 }
 
 }  // namespace sshlib

@@ -6,6 +6,8 @@
 #include "wire/reader.hpp"
 #include "wire/writer.hpp"
 
+#include <sshlib/terminal_modes.hpp>
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
@@ -47,7 +49,8 @@ void channel_impl::deliver(stream_buffer& s) {
     d(error_code{}, 0);
     return;
   }
-  if (eof_received_ || close_received_ || aborted_) {
+  if (eof_received_ || close_received_ || close_sent_ || aborted_) {
+    // After our own close() nothing more will be delivered: the read ends like at EOF.
     auto d = std::move(done);
     s.parked.reset();
     d(aborted_ && !eof_received_ && !close_received_ ? *aborted_ : error_code(asio::error::eof), 0);
@@ -107,6 +110,9 @@ void channel_impl::request(std::string type, bool want_reply, bytes data, detail
   auto c = core();
   if (aborted_) return done(*aborted_);
   if (!c || close_sent_ || close_received_) return done(make_error_code(errc::connection_closed));
+  // Opens of these kinds are refused unless a session asked for them.
+  if (type == "x11-req") c->x11_requested = true;
+  if (type == "auth-agent-req@openssh.com") c->agent_requested = true;
   if (!c->send(connection::make_channel_request(remote_id_, type, want_reply, data))) {
     return done(make_error_code(errc::connection_closed));
   }
@@ -247,13 +253,27 @@ void channel_impl::on_request(const connection::channel_request_message& m) {
     r.read_string(req.text_, connection::limits::max_request_data);
   } else if (m.type == "env") {
     std::string name, value;
-    if (r.read_string(name, 4096) && r.read_string(value, 64 * 1024)) req.text_ = name + "=" + value;
+    if (r.read_string(name, 4096) && r.read_string(value, 64 * 1024)) {
+      req.text_ = name + "=" + value;
+      req.env_name_ = std::move(name);
+      req.env_value_ = std::move(value);
+    }
+  } else if (m.type == "x11-req") {
+    x11_settings x;
+    if (r.read_bool(x.single_connection) && r.read_string(x.auth_protocol, 256) && r.read_string(x.auth_cookie, 1024) &&
+        r.read_u32(x.screen)) {
+      req.x11_ = std::move(x);
+    }
   } else if (m.type == "pty-req" || m.type == "window-change") {
     pty_settings p;
     bool ok = true;
     if (m.type == "pty-req") ok = r.read_string(p.term, 256);
     ok = ok && r.read_u32(p.cols) && r.read_u32(p.rows) && r.read_u32(p.width_px) && r.read_u32(p.height_px);
     if (ok && m.type == "pty-req") ok = r.read_string(p.modes, 4096);
+    // Normalise to pty_settings' convention (no TTY_OP_END); undecodable modes stay raw.
+    if (ok && m.type == "pty-req") {
+      if (auto decoded = decode_terminal_modes(byte_view(p.modes))) p.modes = encode_terminal_modes(*decoded);
+    }
     if (ok) req.pty_ = std::move(p);
   }
   in_request_handler_ = true;
@@ -330,6 +350,16 @@ bytes channel::two_strings(std::string_view a, std::string_view b) {
   w.write_string(a);
   w.write_string(b);
   return out;
+}
+
+bytes channel::encode_x11(const x11_settings& x11) {
+  bytes d;
+  wire::writer w(d);
+  w.write_bool(x11.single_connection);
+  w.write_string(x11.auth_protocol);
+  w.write_string(x11.auth_cookie);
+  w.write_u32(x11.screen);
+  return d;
 }
 
 bytes channel::encode_pty(const pty_settings& pty) {

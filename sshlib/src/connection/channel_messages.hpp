@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sshlib/bytes.hpp>
+#include <sshlib/channel.hpp>
 #include <sshlib/result.hpp>
 
 #include <cstdint>
@@ -109,5 +110,35 @@ result<channel_request_message> parse_channel_request(byte_view payload);
 bytes make_channel_request(std::uint32_t recipient, std::string_view type, bool want_reply, byte_view data = {});
 bytes make_channel_success(std::uint32_t recipient);
 bytes make_channel_failure(std::uint32_t recipient);
+
+}  // namespace sshlib::connection
+
+namespace sshlib::connection {
+
+// Forwarding (RFC 4254 sections 6.3, 7; OpenSSH PROTOCOL 2.4).
+
+/// tcpip-forward / cancel-tcpip-forward: address and port.
+struct tcpip_forward_request {
+  std::string address;
+  std::uint32_t port = 0;
+};
+result<tcpip_forward_request> parse_tcpip_forward(byte_view data);
+bytes make_tcpip_forward(std::string_view address, std::uint32_t port);
+/// streamlocal-forward@openssh.com / its cancel: the socket path.
+result<std::string> parse_streamlocal_forward(byte_view data);
+bytes make_streamlocal_forward(std::string_view path);
+
+/// direct-tcpip and forwarded-tcpip open data: host, port, origin host, origin port.
+bytes make_tcpip_open(std::string_view host, std::uint32_t port, std::string_view origin_host, std::uint32_t origin_port);
+/// x11 open data: origin host and port.
+bytes make_x11_open(std::string_view origin_host, std::uint32_t origin_port);
+/// direct-streamlocal@openssh.com (path, reserved string, reserved uint32) and
+/// forwarded-streamlocal@openssh.com (path, reserved string).
+bytes make_direct_streamlocal_open(std::string_view path);
+bytes make_forwarded_streamlocal_open(std::string_view path);
+
+/// Fills incoming_channel's decoded fields for the channel types that have them; false
+/// when such data does not decode (other types: true, nothing filled).
+bool decode_open_fields(std::string_view type, byte_view data, incoming_channel& out);
 
 }  // namespace sshlib::connection

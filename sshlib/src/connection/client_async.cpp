@@ -142,7 +142,10 @@ asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<
   authenticated_ = true;
   ready_timer_.cancel();
   connection::core_hooks hooks;
-  hooks.channel_open = config_.channel_open;
+  hooks.channel_open = [weak = weak_from_this()](incoming_channel c) {
+    if (auto self = weak.lock()) return self->on_channel_open(std::move(c));
+    c.reject(channel_open_failure::administratively_prohibited, "client is gone");
+  };
   hooks.hostkeys = config_.hostkeys;
   hooks.debug = config_.debug;
   core_ = std::make_shared<connection::connection_core>(session_, true, std::move(hooks));
@@ -241,6 +244,10 @@ asio::awaitable<std::pair<boost::system::error_code, channel>> client_impl::run_
     w.write_string(value);
     // A refused variable is not fatal (sshd accepts only its AcceptEnv list).
     (void)co_await await_ec([&](auto done) { impl.request("env", true, d, std::move(done)); });
+  }
+  if (config_.forward_agent && config_.agent && request != "subsystem") {
+    // Refusal is not fatal: ssh -A goes on without the agent too.
+    (void)co_await await_ec([&](auto done) { impl.request("auth-agent-req@openssh.com", true, {}, std::move(done)); });
   }
   bytes arg;
   if (request != "shell") wire::writer(arg).write_string(argument);

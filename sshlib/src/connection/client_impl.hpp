@@ -7,6 +7,7 @@
 #include "connection/connection_core.hpp"
 #include "transport/transport_session.hpp"
 
+#include <sshlib/agent_server.hpp>
 #include <sshlib/client.hpp>
 
 #include <boost/asio/steady_timer.hpp>
@@ -33,6 +34,17 @@ public:
   std::optional<sshlib::error> last_error_;
   boost::asio::steady_timer ready_timer_;
   std::shared_ptr<connection::connection_core> core_;
+
+  /// The forwards we asked for: the server may connect only these back to us.
+  struct tcp_forward {
+    std::string address;
+    std::uint32_t port;
+  };
+  std::vector<tcp_forward> tcp_forwards_;
+  std::vector<std::string> streamlocal_forwards_;
+  /// Serves forwarded agent channels from config_.agent (made on first use).
+  std::unique_ptr<agent_server> agent_server_;
+  void on_channel_open(incoming_channel c);
 
   boost::asio::awaitable<std::pair<boost::system::error_code, channel>> run_session(
       std::string request, std::string argument, std::optional<pty_settings> pty,

@@ -8,6 +8,7 @@
 #include "transport/transport_session.hpp"
 
 #include <sshlib/channel.hpp>
+#include <sshlib/global_request.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -17,12 +18,42 @@
 namespace sshlib::connection {
 
 using open_request = incoming_channel;
+class connection_core;
+
+/// Where the reply to one incoming global request waits for its turn (replies go out in
+/// the order the requests came).
+struct reply_slot {
+  bool want_reply = false;
+  bool decided = false;
+  bool ok = false;
+  bytes data;
+};
+
+/// What a sshlib::global_request holds: answering through it fills the slot; the last copy
+/// going away unanswered rejects.
+struct global_reply_slot {
+  std::weak_ptr<connection_core> core;
+  std::shared_ptr<reply_slot> slot;
+  bool port_requested_zero = false;  // tcpip-forward with port 0: the reply carries a port
+  void answer(bool ok, bytes data);
+  ~global_reply_slot();
+};
+
+/// The application's view of a request, its known forms decoded; nullopt when a known form
+/// is malformed (the request is then refused without asking the application).
+std::optional<sshlib::global_request> make_application_request(const global_request_message& m,
+                                                               std::weak_ptr<connection_core> core,
+                                                               std::shared_ptr<reply_slot> slot);
+
+/// Incoming global requests waiting for the application at once; more is an attack.
+inline constexpr std::size_t max_pending_global_requests = 64;
 
 struct core_hooks {
   /// Incoming channel opens; unset: every open is refused (administratively prohibited).
   std::function<void(open_request)> channel_open;
-  /// Incoming global requests other than the ones handled here; return true to succeed.
-  std::function<bool(const global_request_message&)> global_request;
+  /// Incoming global requests other than the ones handled here (the seed's `request`);
+  /// unset: refused.
+  std::function<void(sshlib::global_request)> global_request;
   /// Client: the host keys the server announced (hostkeys-00@openssh.com) and then proved
   /// it holds (hostkeys-prove-00@openssh.com); the seed's `hostkeys`. Unset: announcements
   /// are ignored without asking for proof.
@@ -58,11 +89,20 @@ public:
   bool send(byte_view payload);
   void channel_closed(std::uint32_t local_id);
   std::size_t channel_count() const noexcept { return channels_.size(); }
+  /// Fills a reply slot and sends every reply whose turn has come.
+  void answer_global(const std::shared_ptr<reply_slot>& slot, bool ok, bytes data);
+  /// Completes when the connection has ended, with the transport's close reason.
+  void wait_closed(detail::completion<boost::system::error_code> done);
+  bool closed() const noexcept { return finished_; }
+  /// Client: a session asked for X11 / agent forwarding, so such opens may come.
+  bool x11_requested = false;
+  bool agent_requested = false;
 
 private:
   boost::asio::awaitable<void> dispatch_loop();
   result<void> dispatch(const transport::incoming_packet& p);
   result<void> on_global_request(byte_view payload);
+  void flush_global_replies();
   void on_hostkeys_announced(byte_view body);
   std::string rsa_host_key_algorithm() const;
   result<void> on_channel_open(byte_view payload);
@@ -77,6 +117,10 @@ private:
   std::map<std::uint32_t, detail::completion<boost::system::error_code, channel>> pending_opens_;
   std::map<std::uint32_t, std::string> open_types_;
   std::deque<detail::completion<boost::system::error_code, bytes>> pending_global_;
+  std::deque<std::shared_ptr<reply_slot>> incoming_global_;
+  std::vector<detail::completion<boost::system::error_code>> closed_waiters_;
+  bool finished_ = false;
+  bool no_more_sessions_ = false;
   std::uint32_t next_id_ = 0;
   boost::asio::steady_timer keepalive_timer_;
   std::chrono::milliseconds keepalive_interval_{0};

@@ -44,6 +44,17 @@ asio::awaitable<void> connection_core::dispatch_loop() {
   for (auto& [id, done] : opens) done(ec, channel{});
   auto globals = std::move(pending_global_);
   for (auto& done : globals) done(ec, bytes{});
+  incoming_global_.clear();
+  finished_ = true;
+  auto waiters = std::move(closed_waiters_);
+  for (auto& w : waiters) w(ec);
+}
+
+void connection_core::wait_closed(detail::completion<error_code> done) {
+  if (finished_) {
+    return done(session_->close_reason() ? session_->close_reason()->code : make_error_code(errc::connection_closed));
+  }
+  closed_waiters_.push_back(std::move(done));
 }
 
 result<void> connection_core::dispatch(const transport::incoming_packet& p) {
@@ -75,9 +86,19 @@ result<void> connection_core::dispatch(const transport::incoming_packet& p) {
 result<void> connection_core::on_global_request(byte_view payload) {
   auto m = parse_global_request(payload);
   if (!m) return m.error();
+  if (incoming_global_.size() >= max_pending_global_requests) {
+    return error{errc::protocol_error, "more than " + std::to_string(max_pending_global_requests) +
+                                           " global requests waiting for replies"};
+  }
+  auto slot = std::make_shared<reply_slot>();
+  slot->want_reply = m->want_reply;
+  incoming_global_.push_back(slot);
   bool ok = false;
   bytes reply_data;
-  if (m->name == hostkeys_announce_name && is_client_) {
+  if (m->name == "no-more-sessions@openssh.com" && !is_client_) {
+    no_more_sessions_ = true;
+    ok = true;
+  } else if (m->name == hostkeys_announce_name && is_client_) {
     on_hostkeys_announced(m->data);
     ok = true;
   } else if (m->name == hostkeys_prove_name && !is_client_) {
@@ -90,10 +111,30 @@ result<void> connection_core::on_global_request(byte_view payload) {
   } else if (m->name == "keepalive@openssh.com") {
     ok = false;  // OpenSSH answers FAILURE too: the reply is the point
   } else if (hooks_.global_request) {
-    ok = hooks_.global_request(*m);
+    auto request = make_application_request(*m, weak_from_this(), slot);
+    if (request) {
+      hooks_.global_request(std::move(*request));  // answered through the slot, now or later
+      return {};
+    }
   }
-  if (m->want_reply) send(ok ? make_request_success(reply_data) : make_request_failure());
+  answer_global(slot, ok, std::move(reply_data));
   return {};
+}
+
+void connection_core::answer_global(const std::shared_ptr<reply_slot>& slot, bool ok, bytes data) {
+  if (slot->decided) return;
+  slot->decided = true;
+  slot->ok = ok;
+  slot->data = std::move(data);
+  flush_global_replies();
+}
+
+void connection_core::flush_global_replies() {
+  while (!incoming_global_.empty() && incoming_global_.front()->decided) {
+    auto slot = std::move(incoming_global_.front());
+    incoming_global_.pop_front();
+    if (slot->want_reply) send(slot->ok ? make_request_success(slot->data) : make_request_failure());
+  }
 }
 
 // OpenSSH PROTOCOL 2.5: ask the server to prove the keys it announced, and report only
@@ -150,15 +191,23 @@ result<void> connection_core::on_channel_open(byte_view payload) {
     send(make_open_failure(peer_id, open_failure_reason::resource_shortage, "too many channels"));
     return {};
   }
+  if (m->type == "session" && no_more_sessions_) {
+    // OpenSSH treats this as an attack on a client that promised no more sessions.
+    return error{errc::protocol_error, "session opened after no-more-sessions@openssh.com"};
+  }
   if (!hooks_.channel_open) {
     send(make_open_failure(peer_id, open_failure_reason::administratively_prohibited, "channels are not accepted"));
+    return {};
+  }
+  open_request req;
+  if (!decode_open_fields(m->type, m->data, req)) {
+    send(make_open_failure(peer_id, open_failure_reason::connect_failed, "malformed " + m->type + " open"));
     return {};
   }
   auto ch = std::make_shared<channel_impl>(weak_from_this(), executor(), m->type, *id);
   ch->opened(peer_id, m->initial_window, m->max_packet);
   std::weak_ptr<connection_core> weak = weak_from_this();
   auto decided = std::make_shared<bool>(false);
-  open_request req;
   req.type = m->type;
   req.data.assign(m->data.begin(), m->data.end());
   req.accept = [weak, ch, decided, local = *id, peer_id]() -> channel {

@@ -1,5 +1,6 @@
 // sshlib::server_connection: the handshake and authentication of one accepted client.
 #include "connection/server_connection_impl.hpp"
+#include "connection/channel_messages.hpp"
 #include "connection/hostkeys.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,6 +27,27 @@ void server_connection::rekey() {
   if (impl_->session_) (void)impl_->session_->rekey();
 }
 
+bytes server_connection::tcpip_open_data(std::string_view host, std::uint32_t port, std::string_view origin_host,
+                                         std::uint32_t origin_port, bool x11) {
+  return x11 ? connection::make_x11_open(host, port) : connection::make_tcpip_open(host, port, origin_host, origin_port);
+}
+
+bytes server_connection::streamlocal_open_data(std::string_view path) {
+  return connection::make_forwarded_streamlocal_open(path);
+}
+
+void server_connection::do_open_channel(std::string type, bytes data,
+                                        detail::completion<boost::system::error_code, channel> done) {
+  if (!impl_->core_) return done(make_error_code(errc::connection_closed), channel{});
+  impl_->core_->open_channel(std::move(type), std::move(data), std::move(done));
+}
+
+void server_connection::do_wait_closed(detail::completion<boost::system::error_code> done) {
+  if (impl_->core_) return impl_->core_->wait_closed(std::move(done));
+  if (impl_->last_error_ && (!impl_->session_ || impl_->session_->is_closed())) return done(impl_->last_error_->code);
+  impl_->early_close_waiters_.push_back(std::move(done));
+}
+
 std::optional<client_identification> server_connection::client_ident() const {
   if (!impl_->session_ || impl_->session_->machine().peer().raw.empty()) return std::nullopt;
   const auto& p = impl_->session_->machine().peer();
@@ -47,6 +69,8 @@ boost::system::error_code server_connection_impl::fail(sshlib::error e) {
   if (session_) session_->fail(e);
   if (!last_error_) last_error_ = e;
   grace_timer_.cancel();
+  auto waiters = std::move(early_close_waiters_);
+  for (auto& w : waiters) w(last_error_->code);
   return last_error_->code;
 }
 
@@ -93,9 +117,11 @@ asio::awaitable<boost::system::error_code> server_connection_impl::handshake() {
   grace_timer_.cancel();
   connection::core_hooks core_hooks;
   core_hooks.channel_open = config_.channel_open;
+  core_hooks.global_request = config_.global_request;
   core_hooks.host_keys = config_.host_keys;
   core_ = std::make_shared<connection::connection_core>(session_, false, std::move(core_hooks));
   core_->start();
+  for (auto& w : std::exchange(early_close_waiters_, {})) core_->wait_closed(std::move(w));
   core_->start_keepalive(config_.keepalive_interval, config_.keepalive_count_max);
   if (config_.announce_host_keys) {
     core_->global_request(std::string(connection::hostkeys_announce_name), false,

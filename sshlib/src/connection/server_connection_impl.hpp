@@ -31,6 +31,8 @@ public:
   std::optional<sshlib::error> last_error_;
   boost::asio::steady_timer grace_timer_;
   std::shared_ptr<connection::connection_core> core_;
+  /// async_wait_closed callers from before the connection layer started.
+  std::vector<detail::completion<boost::system::error_code>> early_close_waiters_;
 
 private:
   boost::system::error_code fail(sshlib::error e);

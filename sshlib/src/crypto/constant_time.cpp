@@ -11,3 +11,9 @@ bool constant_time_equal(byte_view a, byte_view b) noexcept {
 }
 
 }  // namespace sshlib::crypto
+
+namespace sshlib {
+
+bool constant_time_equal(byte_view a, byte_view b) noexcept { return crypto::constant_time_equal(a, b); }
+
+}  // namespace sshlib
