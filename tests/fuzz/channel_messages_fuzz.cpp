@@ -16,6 +16,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_window_adjust(in);
   (void)parse_data(in, limits::default_max_packet);
   (void)parse_channel_request(in);
+  // Forwarding: request bodies and the type-specific data of every open type we decode.
+  (void)parse_tcpip_forward(in);
+  (void)parse_streamlocal_forward(in);
+  for (const char* type : {"direct-tcpip", "forwarded-tcpip", "x11", "direct-streamlocal@openssh.com",
+                           "forwarded-streamlocal@openssh.com", "session"}) {
+    sshlib::incoming_channel fields;
+    (void)decode_open_fields(type, in, fields);
+  }
   // Host key rotation bodies: an announcement, a proof request to a server, a proof reply.
   (void)parse_hostkeys_announcement(in);
   static const std::vector<sshlib::key> held{sshlib::generate_key(sshlib::key_type::ed25519).value()};

@@ -52,6 +52,9 @@ struct x11_settings {
   std::uint32_t screen = 0;
 };
 
+/// The type-specific data of an x11-req request.
+bytes encode_x11_request(const x11_settings& x11);
+
 /// A CHANNEL_REQUEST the peer sent us (server: pty-req, env, shell, exec, subsystem,
 /// window-change, signal, x11-req, auth-agent-req@openssh.com; client: keepalive and
 /// unknown ones). Answer with accept() or reject() when want_reply; unanswered: rejected.
@@ -200,7 +203,7 @@ public:
   /// (client_config::channel_open, the seed's `x11` event).
   template <class Token>
   auto async_request_x11(const x11_settings& x11, Token&& token) {
-    return async_request("x11-req", true, encode_x11(x11), std::forward<Token>(token));
+    return async_request("x11-req", true, encode_x11_request(x11), std::forward<Token>(token));
   }
   /// Asks the server to forward agent connections (auth-agent-req@openssh.com); they arrive
   /// as auth-agent@openssh.com channel opens, served from client_config::agent.
@@ -258,7 +261,6 @@ private:
   static bytes string_field(std::string_view a);
   static bytes two_strings(std::string_view a, std::string_view b);
   static bytes encode_pty(const pty_settings& pty);
-  static bytes encode_x11(const x11_settings& x11);
 
   void do_read(std::uint32_t data_type, boost::asio::mutable_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
   void do_write(std::uint32_t data_type, boost::asio::const_buffer b, detail::completion<boost::system::error_code, std::size_t> done);

@@ -208,6 +208,17 @@ struct client_config {
   std::uint64_t rekey_bytes = std::uint64_t{1} << 30;
 };
 
+/// Options of an exec or shell session (the seed's exec / shell options).
+struct session_options {
+  /// A pseudo-terminal, requested first (the seed's `pty`).
+  std::optional<pty_settings> pty;
+  /// env requests; servers may refuse some, which is not an error (the seed's `env`).
+  std::vector<std::pair<std::string, std::string>> env;
+  /// X11 forwarding (the seed's `x11`); an empty auth_cookie gets 16 random bytes. The
+  /// server's x11 channels then arrive through client_config::channel_open.
+  std::optional<x11_settings> x11;
+};
+
 class client_impl;
 
 class client {
@@ -272,29 +283,40 @@ public:
   template <class Token>
   auto async_exec(std::string command, Token&& token, std::optional<pty_settings> pty = std::nullopt,
                   std::vector<std::pair<std::string, std::string>> env = {}) {
+    return async_exec(std::move(command), session_options{std::move(pty), std::move(env), std::nullopt},
+                      std::forward<Token>(token));
+  }
+  /// The same with every session option (pty, env, X11 forwarding).
+  template <class Token>
+  auto async_exec(std::string command, session_options options, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
-        [this](auto handler, std::string c, std::optional<pty_settings> p, std::vector<std::pair<std::string, std::string>> e) {
-          do_session("exec", std::move(c), std::move(p), std::move(e),
+        [this](auto handler, std::string c, session_options o) {
+          do_session("exec", std::move(c), std::move(o),
                      detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
         },
-        token, std::move(command), std::move(pty), std::move(env));
+        token, std::move(command), std::move(options));
   }
   /// Opens a session with an interactive shell (the seed's shell).
   template <class Token>
   auto async_shell(Token&& token, std::optional<pty_settings> pty = pty_settings{}) {
+    return async_shell(session_options{std::move(pty), {}, std::nullopt}, std::forward<Token>(token));
+  }
+  /// The same with every session option (the seed's shell options: env, x11).
+  template <class Token>
+  auto async_shell(session_options options, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
-        [this](auto handler, std::optional<pty_settings> p) {
-          do_session("shell", {}, std::move(p), {},
+        [this](auto handler, session_options o) {
+          do_session("shell", {}, std::move(o),
                      detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
         },
-        token, std::move(pty));
+        token, std::move(options));
   }
   /// Opens a session running a subsystem (the seed's subsys; "sftp" for SFTP).
   template <class Token>
   auto async_subsystem(std::string name, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, channel)>(
         [this](auto handler, std::string n) {
-          do_session("subsystem", std::move(n), std::nullopt, {},
+          do_session("subsystem", std::move(n), session_options{},
                      detail::erase_handler<boost::system::error_code, channel>(std::move(handler), get_executor()));
         },
         token, std::move(name));
@@ -410,8 +432,7 @@ private:
   static bytes direct_tcpip_data(std::string_view host, std::uint16_t port, std::string_view origin_host,
                                  std::uint16_t origin_port);
   void do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done);
-  void do_session(std::string request, std::string argument, std::optional<pty_settings> pty,
-                  std::vector<std::pair<std::string, std::string>> env,
+  void do_session(std::string request, std::string argument, session_options options,
                   detail::completion<boost::system::error_code, channel> done);
   void do_connect(std::unique_ptr<byte_stream> stream, client_config config, std::string host, std::uint16_t port,
                   detail::completion<boost::system::error_code> done);

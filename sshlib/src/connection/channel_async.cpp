@@ -226,28 +226,53 @@ void channel_impl::on_request_reply(bool success) {
   d(success ? error_code{} : make_error_code(errc::request_refused));
 }
 
-void channel_impl::on_request(const connection::channel_request_message& m) {
+void channel_impl::flush_replies() {
+  while (!reply_queue_.empty() && reply_queue_.front()->decided) {
+    const bool ok = reply_queue_.front()->ok;
+    reply_queue_.pop_front();
+    if (close_sent_) continue;
+    if (auto c = core()) {
+      c->send(ok ? connection::make_channel_success(remote_id_) : connection::make_channel_failure(remote_id_));
+    }
+  }
+}
+
+result<void> channel_impl::on_request(const connection::channel_request_message& m) {
   wire::reader r(m.data);
   // What a client hears about its command (RFC 4254 sections 6.10).
   if (m.type == "exit-status") {
     std::uint32_t code = 0;
     if (r.read_u32(code)) exit_.code = code;
-    return;
+    return {};
   }
   if (m.type == "exit-signal") {
     std::string lang;
     r.read_string(exit_.signal, 64) && r.read_bool(exit_.core_dumped) && r.read_string(exit_.message, 4096) &&
         r.read_string(lang, 256);
-    return;
+    return {};
   }
   auto self = shared_from_this();
-  auto reply = [self, want = m.want_reply](bool ok) {
-    if (!want || self->close_sent_) return;
-    if (auto c = self->core()) {
-      c->send(ok ? connection::make_channel_success(self->remote_id_) : connection::make_channel_failure(self->remote_id_));
+  // RFC 4254 section 5.4: replies go out in request order, however the application answers.
+  std::function<void(bool)> reply = [](bool) {};
+  if (m.want_reply) {
+    if (reply_queue_.size() >= connection::limits::max_pending_channel_requests) {
+      return error{errc::protocol_error, "channel " + std::to_string(local_id_) + ": more than " +
+                                             std::to_string(connection::limits::max_pending_channel_requests) +
+                                             " requests waiting for replies"};
     }
-  };
-  if (!request_handler_) return reply(false);
+    auto slot = std::make_shared<pending_reply>();
+    reply_queue_.push_back(slot);
+    reply = [self, slot](bool ok) {
+      if (slot->decided) return;
+      slot->decided = true;
+      slot->ok = ok;
+      self->flush_replies();
+    };
+  }
+  if (!request_handler_) {
+    reply(false);
+    return {};
+  }
   channel_request req(m.type, m.want_reply, bytes(m.data.begin(), m.data.end()), reply);
   if (m.type == "exec" || m.type == "subsystem" || m.type == "signal") {
     r.read_string(req.text_, connection::limits::max_request_data);
@@ -279,6 +304,7 @@ void channel_impl::on_request(const connection::channel_request_message& m) {
   in_request_handler_ = true;
   request_handler_(std::move(req));
   in_request_handler_ = false;
+  return {};
 }
 
 void channel_impl::abort(const error_code& ec) {
@@ -352,7 +378,7 @@ bytes channel::two_strings(std::string_view a, std::string_view b) {
   return out;
 }
 
-bytes channel::encode_x11(const x11_settings& x11) {
+bytes encode_x11_request(const x11_settings& x11) {
   bytes d;
   wire::writer w(d);
   w.write_bool(x11.single_connection);

@@ -46,7 +46,7 @@ public:
   void on_eof();
   void on_close();
   void on_request_reply(bool success);
-  void on_request(const connection::channel_request_message& m);
+  result<void> on_request(const connection::channel_request_message& m);
   /// The connection ended: fail everything parked.
   void abort(const boost::system::error_code& ec);
 
@@ -69,6 +69,11 @@ private:
     read_done done;
   };
 
+  struct pending_reply {
+    bool decided = false;
+    bool ok = false;
+  };
+  void flush_replies();
   void deliver(stream_buffer& s);
   void try_write();
   void maybe_adjust_window(std::size_t consumed);
@@ -90,6 +95,7 @@ private:
   bool write_in_progress_ = false;
   bool in_request_handler_ = false;
   std::deque<detail::completion<boost::system::error_code>> pending_requests_;
+  std::deque<std::shared_ptr<pending_reply>> reply_queue_;  // the peer's requests, in order
   std::vector<detail::completion<boost::system::error_code>> closed_waiters_;
   std::optional<boost::system::error_code> aborted_;
 };

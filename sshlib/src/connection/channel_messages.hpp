@@ -42,6 +42,8 @@ namespace limits {
 /// Our receive window per channel and the largest data packet we accept (OpenSSH's values).
 inline constexpr std::uint32_t default_window = 2 * 1024 * 1024;
 inline constexpr std::uint32_t default_max_packet = 32 * 1024;
+/// Requests of one channel waiting for the application's answer.
+inline constexpr std::size_t max_pending_channel_requests = 64;
 /// Open channels per connection.
 inline constexpr std::size_t max_channels = 1024;
 /// Names of channel types and requests.

@@ -3,6 +3,7 @@
 #include "connection/client_impl.hpp"
 
 #include "common/await_callback.hpp"
+#include "crypto/random.hpp"
 #include "wire/writer.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -170,14 +171,13 @@ void client::do_open_channel(std::string type, bytes data, detail::completion<bo
   impl_->core_->open_channel(std::move(type), std::move(data), std::move(done));
 }
 
-void client::do_session(std::string request, std::string argument, std::optional<pty_settings> pty,
-                        std::vector<std::pair<std::string, std::string>> env,
+void client::do_session(std::string request, std::string argument, session_options options,
                         detail::completion<boost::system::error_code, channel> done) {
   auto impl = impl_;
   asio::co_spawn(
       impl->executor_,
-      [impl, r = std::move(request), a = std::move(argument), p = std::move(pty), e = std::move(env)]() mutable {
-        return impl->run_session(std::move(r), std::move(a), std::move(p), std::move(e));
+      [impl, r = std::move(request), a = std::move(argument), o = std::move(options)]() mutable {
+        return impl->run_session(std::move(r), std::move(a), std::move(o));
       },
       [done = std::move(done)](std::exception_ptr ex, std::pair<boost::system::error_code, channel> result) mutable {
         if (ex) result.first = make_error_code(errc::protocol_error);
@@ -204,9 +204,11 @@ asio::awaitable<boost::system::error_code> await_ec(Start start) {
 
 }  // namespace
 
-asio::awaitable<std::pair<boost::system::error_code, channel>> client_impl::run_session(
-    std::string request, std::string argument, std::optional<pty_settings> pty,
-    std::vector<std::pair<std::string, std::string>> env) {
+asio::awaitable<std::pair<boost::system::error_code, channel>> client_impl::run_session(std::string request,
+                                                                                        std::string argument,
+                                                                                        session_options options) {
+  const auto& pty = options.pty;
+  const auto& env = options.env;
   using result_t = std::pair<boost::system::error_code, channel>;
   if (!core_) co_return result_t{make_error_code(errc::connection_closed), channel{}};
   auto opened = co_await detail::await_callback<result_t>([&](detail::unique_function<void(result_t)> done) {
@@ -244,6 +246,22 @@ asio::awaitable<std::pair<boost::system::error_code, channel>> client_impl::run_
     w.write_string(value);
     // A refused variable is not fatal (sshd accepts only its AcceptEnv list).
     (void)co_await await_ec([&](auto done) { impl.request("env", true, d, std::move(done)); });
+  }
+  if (options.x11) {
+    x11_settings x11 = *options.x11;
+    if (x11.auth_cookie.empty()) {
+      // The seed's default: 16 random bytes, as lowercase hex like xauth prints them.
+      static constexpr char digits[] = "0123456789abcdef";
+      for (std::uint8_t b : crypto::random_bytes(16)) {
+        x11.auth_cookie += digits[b >> 4];
+        x11.auth_cookie += digits[b & 15];
+      }
+    }
+    auto ec = co_await await_ec([&](auto done) { impl.request("x11-req", true, encode_x11_request(x11), std::move(done)); });
+    if (ec) {
+      ch.close();
+      co_return result_t{ec, channel{}};
+    }
   }
   if (config_.forward_agent && config_.agent && request != "subsystem") {
     // Refusal is not fatal: ssh -A goes on without the agent too.

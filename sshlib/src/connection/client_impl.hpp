@@ -46,9 +46,9 @@ public:
   std::unique_ptr<agent_server> agent_server_;
   void on_channel_open(incoming_channel c);
 
-  boost::asio::awaitable<std::pair<boost::system::error_code, channel>> run_session(
-      std::string request, std::string argument, std::optional<pty_settings> pty,
-      std::vector<std::pair<std::string, std::string>> env);
+  boost::asio::awaitable<std::pair<boost::system::error_code, channel>> run_session(std::string request,
+                                                                                   std::string argument,
+                                                                                   session_options options);
 
 private:
   boost::asio::awaitable<result<std::unique_ptr<byte_stream>>> open_tcp(const std::string& host, std::uint16_t port);

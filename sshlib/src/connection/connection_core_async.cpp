@@ -279,8 +279,7 @@ result<void> connection_core::on_channel_message(byte_view payload) {
     case msg::channel_request: {
       auto r = parse_channel_request(payload);
       if (!r) return r.error();
-      ch->on_request(*r);
-      return {};
+      return ch->on_request(*r);
     }
     case msg::channel_success: ch->on_request_reply(true); return {};
     case msg::channel_failure: ch->on_request_reply(false); return {};

@@ -262,6 +262,33 @@ TEST(Forwarding, X11RequestIsDecodedAndOpensX11Channels) {
   EXPECT_EQ(arrived->origin_port, 41000u);
 }
 
+TEST(Forwarding, ExecSessionOptionsSendX11WithARandomCookieAndEnvBeforeTheCommand) {
+  forwarding_pair p;
+  std::vector<std::string> seen;
+  std::string cookie;
+  p.sc.channel_open = [&](incoming_channel c) {
+    auto ch = c.accept();
+    ch.on_request([&](channel_request r) {
+      seen.push_back(r.type());
+      if (r.x11()) cookie = r.x11()->auth_cookie;
+      r.accept();
+    });
+  };
+  p.connect();
+  session_options options;
+  options.env = {{"LANG", "C"}};
+  options.x11 = x11_settings{};
+  bool started = false;
+  p.cl->async_exec("xterm", options, [&](error_code ec, channel) {
+    EXPECT_FALSE(ec);
+    started = true;
+  });
+  ASSERT_TRUE(run_until(p.io, [&] { return started; }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"env", "x11-req", "exec"}));
+  ASSERT_EQ(cookie.size(), 32u);
+  EXPECT_EQ(cookie.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
 TEST(Forwarding, AgentChannelsOpenedByTheServerReachTheClientsAgent) {
   forwarding_pair p;
   auto agent = std::make_shared<memory_agent>(p.io.get_executor());
