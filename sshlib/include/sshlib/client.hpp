@@ -197,6 +197,18 @@ struct client_config {
   std::chrono::milliseconds keepalive_interval{0};
   unsigned keepalive_count_max = 3;
 
+  /// Which addresses of the host to try (the seed's forceIPv4 / forceIPv6).
+  enum class address_family { any, ipv4, ipv6 };
+  address_family family = address_family::any;
+  /// Local address and port to bind before connecting (the seed's localAddress and
+  /// localPort); empty address with port 0: the system chooses.
+  std::string local_address;
+  std::uint16_t local_port = 0;
+  /// OpenSSH-specific requests (streamlocal forwarding, no-more-sessions) only to servers
+  /// whose identification names OpenSSH or sshlib (the seed's strictVendor, default true):
+  /// otherwise the operation fails with errc::unsupported_algorithm and nothing is sent.
+  bool strict_vendor = true;
+
   algorithm_preferences algorithms = algorithm_preferences::defaults();
   /// Software version in our identification line (the seed's `ident`).
   std::string ident = "sshlib_0.1";
@@ -369,8 +381,9 @@ public:
   }
   /// Tells the server we will open no more sessions (no-more-sessions@openssh.com; the
   /// seed's openssh_noMoreSessions): a session opened later, by anyone who took over this
-  /// connection, ends it. Only OpenSSH-like servers know it; others ignore it.
-  void no_more_sessions();
+  /// connection, ends it. With strict_vendor, sent only to OpenSSH and sshlib servers
+  /// (returns false, sending nothing, otherwise).
+  bool no_more_sessions();
   /// Any global request. Completion: void(error_code, bytes reply_data); request_refused
   /// when the server says no.
   template <class Token>

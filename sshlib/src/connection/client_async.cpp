@@ -62,8 +62,37 @@ asio::awaitable<result<std::unique_ptr<byte_stream>>> client_impl::open_tcp(cons
   asio::ip::tcp::resolver resolver(executor_);
   auto endpoints = co_await resolver.async_resolve(host, std::to_string(port), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return error{ec, "resolving " + host + ": " + ec.message()};
+  // forceIPv4 / forceIPv6 and localAddress / localPort: try the addresses in the resolver's
+  // order, keeping those of the wanted family, each from the wanted local endpoint.
+  std::optional<asio::ip::address> local;
+  if (!config_.local_address.empty()) {
+    local = asio::ip::make_address(config_.local_address, ec);
+    if (ec) co_return error{ec, "local address " + config_.local_address + ": " + ec.message()};
+  }
   asio::ip::tcp::socket socket(executor_);
-  co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  bool tried = false;
+  for (const auto& entry : endpoints) {
+    const auto remote = entry.endpoint();
+    if (config_.family == client_config::address_family::ipv4 && !remote.address().is_v4()) continue;
+    if (config_.family == client_config::address_family::ipv6 && !remote.address().is_v6()) continue;
+    if (local && local->is_v4() != remote.address().is_v4()) continue;
+    tried = true;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    socket.open(remote.protocol(), ec);
+    if (!ec && (local || config_.local_port != 0)) {
+      socket.set_option(asio::socket_base::reuse_address(true), ignored);
+      const auto any = remote.address().is_v4() ? asio::ip::address(asio::ip::address_v4::any())
+                                                : asio::ip::address(asio::ip::address_v6::any());
+      socket.bind(asio::ip::tcp::endpoint(local.value_or(any), config_.local_port), ec);
+      if (ec) co_return error{ec, "binding to local port " + std::to_string(config_.local_port) + ": " + ec.message()};
+    }
+    if (!ec) co_await socket.async_connect(remote, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) break;
+  }
+  if (!tried) {
+    co_return error{errc::invalid_value, host + " has no address of the requested family"};
+  }
   if (ec) co_return error{ec, "connecting to " + host + " port " + std::to_string(port) + ": " + ec.message()};
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   co_return make_byte_stream(std::move(socket));
@@ -168,6 +197,9 @@ bytes client::direct_tcpip_data(std::string_view host, std::uint16_t port, std::
 
 void client::do_open_channel(std::string type, bytes data, detail::completion<boost::system::error_code, channel> done) {
   if (!impl_->core_) return done(make_error_code(errc::connection_closed), channel{});
+  if (type == "direct-streamlocal@openssh.com" && !impl_->vendor_allows_openssh_extensions()) {
+    return done(make_error_code(errc::unsupported_algorithm), channel{});
+  }
   impl_->core_->open_channel(std::move(type), std::move(data), std::move(done));
 }
 

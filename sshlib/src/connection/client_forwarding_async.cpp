@@ -18,8 +18,17 @@ void client::do_global_request(std::string name, bool want_reply, bytes data, de
   impl_->core_->global_request(std::move(name), want_reply, std::move(data), std::move(done));
 }
 
-void client::no_more_sessions() {
-  if (impl_->core_) impl_->core_->global_request("no-more-sessions@openssh.com", false, {}, [](error_code, bytes) {});
+// The seed's strictVendor: OpenSSH extensions go only to servers known to speak them.
+bool client_impl::vendor_allows_openssh_extensions() const {
+  if (!config_.strict_vendor || !session_) return true;
+  const auto& software = session_->machine().peer().software;
+  return software.starts_with("OpenSSH") || software.starts_with("sshlib");
+}
+
+bool client::no_more_sessions() {
+  if (!impl_->core_ || !impl_->vendor_allows_openssh_extensions()) return false;
+  impl_->core_->global_request("no-more-sessions@openssh.com", false, {}, [](error_code, bytes) {});
+  return true;
 }
 
 void client::do_wait_closed(detail::completion<error_code> done) {
@@ -50,6 +59,7 @@ void client::do_forward_in(std::string address, std::uint32_t port, detail::comp
 void client::do_forward_request(bool streamlocal, bool add, std::string where, std::uint32_t port,
                                 detail::completion<error_code> done) {
   if (!impl_->core_) return done(make_error_code(errc::connection_closed));
+  if (streamlocal && !impl_->vendor_allows_openssh_extensions()) return done(make_error_code(errc::unsupported_algorithm));
   const char* name = streamlocal ? (add ? "streamlocal-forward@openssh.com" : "cancel-streamlocal-forward@openssh.com")
                                  : "cancel-tcpip-forward";
   auto data = streamlocal ? connection::make_streamlocal_forward(where) : connection::make_tcpip_forward(where, port);

@@ -45,6 +45,7 @@ public:
   /// Serves forwarded agent channels from config_.agent (made on first use).
   std::unique_ptr<agent_server> agent_server_;
   void on_channel_open(incoming_channel c);
+  bool vendor_allows_openssh_extensions() const;
 
   boost::asio::awaitable<std::pair<boost::system::error_code, channel>> run_session(std::string request,
                                                                                    std::string argument,
