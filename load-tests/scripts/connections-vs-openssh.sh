@@ -15,7 +15,7 @@ load="$build/load-tests/ssh_connect_load"
 ours="$build/sshlib/examples/sshlib-sshd"
 for b in "$load" "$ours"; do [[ -x $b ]] || { echo "not built: $b" >&2; exit 1; }; done
 [[ $(id -u) == 0 ]] || { echo "needs root to run sshd" >&2; exit 1; }
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"  # as many descriptors as we may have
 
 dir=$(mktemp -d)
 ours_pid=
