@@ -274,32 +274,40 @@ result<void> channel_impl::on_request(const connection::channel_request_message&
     return {};
   }
   channel_request req(m.type, m.want_reply, bytes(m.data.begin(), m.data.end()), reply);
+  // Known requests whose fields do not decode are refused here: the application only ever
+  // sees well-formed ones, and the channel (and the connection) carry on.
+  bool well_formed = true;
   if (m.type == "exec" || m.type == "subsystem" || m.type == "signal") {
-    r.read_string(req.text_, connection::limits::max_request_data);
+    well_formed = r.read_string(req.text_, connection::limits::max_request_data);
   } else if (m.type == "env") {
     std::string name, value;
-    if (r.read_string(name, 4096) && r.read_string(value, 64 * 1024)) {
+    well_formed = r.read_string(name, 4096) && r.read_string(value, 64 * 1024);
+    if (well_formed) {
       req.text_ = name + "=" + value;
       req.env_name_ = std::move(name);
       req.env_value_ = std::move(value);
     }
   } else if (m.type == "x11-req") {
     x11_settings x;
-    if (r.read_bool(x.single_connection) && r.read_string(x.auth_protocol, 256) && r.read_string(x.auth_cookie, 1024) &&
-        r.read_u32(x.screen)) {
-      req.x11_ = std::move(x);
-    }
+    well_formed = r.read_bool(x.single_connection) && r.read_string(x.auth_protocol, 256) &&
+                  r.read_string(x.auth_cookie, 1024) && r.read_u32(x.screen);
+    if (well_formed) req.x11_ = std::move(x);
   } else if (m.type == "pty-req" || m.type == "window-change") {
     pty_settings p;
-    bool ok = true;
-    if (m.type == "pty-req") ok = r.read_string(p.term, 256);
-    ok = ok && r.read_u32(p.cols) && r.read_u32(p.rows) && r.read_u32(p.width_px) && r.read_u32(p.height_px);
-    if (ok && m.type == "pty-req") ok = r.read_string(p.modes, 4096);
+    if (m.type == "pty-req") well_formed = r.read_string(p.term, 256);
+    well_formed = well_formed && r.read_u32(p.cols) && r.read_u32(p.rows) && r.read_u32(p.width_px) &&
+                  r.read_u32(p.height_px);
+    if (well_formed && m.type == "pty-req") well_formed = r.read_string(p.modes, 4096);
     // Normalise to pty_settings' convention (no TTY_OP_END); undecodable modes stay raw.
-    if (ok && m.type == "pty-req") {
+    if (well_formed && m.type == "pty-req") {
       if (auto decoded = decode_terminal_modes(byte_view(p.modes))) p.modes = encode_terminal_modes(*decoded);
     }
-    if (ok) req.pty_ = std::move(p);
+    if (well_formed) req.pty_ = std::move(p);
+  }
+  if (!well_formed) {
+    if (auto c = core()) c->session().debug("refused malformed " + m.type + " request on channel " + std::to_string(local_id_));
+    req.reject();
+    return {};
   }
   in_request_handler_ = true;
   request_handler_(std::move(req));

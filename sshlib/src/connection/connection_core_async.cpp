@@ -256,9 +256,11 @@ result<void> connection_core::on_channel_message(byte_view payload) {
   }
   auto it = channels_.find(*id);
   if (it == channels_.end()) {
-    // Messages may cross our CLOSE; anything for a channel we never had is an error.
-    if (*id < next_id_) return {};
-    return error{errc::protocol_error, "message " + std::to_string(n) + " for unknown channel " + std::to_string(*id)};
+    // A channel leaves the table only once the peer's CLOSE has arrived (our CLOSE may still
+    // cross its messages until then), and ids are not reused: nothing may follow.
+    const bool was_ours = *id < next_id_;
+    return error{errc::protocol_error, "message " + std::to_string(n) + " for " + (was_ours ? "closed" : "unknown") +
+                                           " channel " + std::to_string(*id)};
   }
   auto ch = it->second;  // keep it alive through callbacks that may remove it
   switch (n) {
