@@ -14,6 +14,8 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # real peers for the interop tests
   openssh-client openssh-server putty-tools
+  # ssh -D is tested with curl --socks5-hostname (the test speaks SOCKS5 itself without it)
+  curl
   # benchmarks compare with `openssl speed`; the demo and load scripts pick free ports
   openssl python3-minimal
 )

@@ -4,6 +4,8 @@
 //   sshlib-sshd [--listen ADDR] [--port N] (--host-key FILE | --generate-host-key FILE)...
 //               [--authorized-keys FILE] [--password-file FILE] [--allow-env PATTERN]...
 //               [--max-sessions N] [--max-connections N] [--threads N] [--verbose]
+//               [--no-tcp-forwarding] [--no-streamlocal-forwarding] [--no-agent-forwarding]
+//               [--gateway-ports] [--streamlocal-bind-unlink]
 //
 // --port 0 lets the kernel pick a port. The first line on stdout is always
 // "listening on ADDR:PORT"; logs go to stderr. Only the user the server runs as may log in,
@@ -14,6 +16,26 @@
 // user's shell, `-c command` for exec, in the user's home directory), window-change,
 // signal (to the command's process group), exit-status / exit-signal, then EOF and CLOSE.
 // The sftp subsystem is refused for now.
+//
+// Forwarding (sshd/forwarding.cpp), each kind on unless its --no-* flag is given; a refused
+// channel open carries the reason (ssh prints it), a refused global request is logged:
+//  - local: direct-tcpip (ssh -L, -D, -W, -J) resolves and connects before confirming, a
+//    failed connect is refused as connect_failed with the reason; direct-streamlocal@openssh.com
+//    (ssh -L port:/path) connects to a UNIX socket.
+//  - remote: tcpip-forward (ssh -R) listens on loopback only, or with --gateway-ports on the
+//    address the client names ("" and "*" every address, "localhost" loopback), port 0 picks
+//    one; streamlocal-forward@openssh.com listens on a UNIX socket (mode 0600; an existing
+//    socket there is removed first only with --streamlocal-bind-unlink). Each connection
+//    becomes a forwarded-tcpip / forwarded-streamlocal channel. The cancels close them.
+//  - agent: auth-agent-req@openssh.com makes /tmp/sshlib-sshd-XXXXXX (0700) with a socket
+//    agent.PID (0600) in it, one per connection, named by SSH_AUTH_SOCK in the sessions'
+//    environment; each connection to it becomes an auth-agent@openssh.com channel.
+// Data goes through sshlib::relay (half-closes passed on both ways). Listeners, relays, the
+// sockets and the agent directory go when the connection ends.
+// Limits per connection: 64 listening forwards (sshd::max_forward_listeners) and 256
+// forwarded connections at once, all kinds together, those still connecting included
+// (sshd::max_forwarded_connections); beyond them opens are refused as resource_shortage and
+// accepted connections are closed.
 //
 // Half-close: the client's EOF closes the command's stdin when it runs on pipes. On a
 // pseudo-terminal there is no stdin to close, so we type the terminal's EOF character
@@ -30,6 +52,8 @@
 // comparison the library uses for MACs, and its SHA-256.
 #include "crypto/constant_time.hpp"
 #include "crypto/digest.hpp"
+
+#include "sshd/forwarding.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -90,6 +114,7 @@ struct options {
   std::vector<std::string> allow_env = {"LANG", "LC_*"};
   unsigned max_sessions = 10, max_connections = 100, threads = 1;
   bool verbose = false;
+  sshd::forwarding_settings forwarding;
 };
 
 std::mutex log_mutex;
@@ -183,7 +208,11 @@ struct worker {
   asio::io_context io{1};
   asio::signal_set sigchld{io, SIGCHLD};
   std::map<pid_t, std::function<void(int)>> children;
-  std::map<std::uint64_t, std::shared_ptr<sshlib::server_connection>> connections;
+  struct live_connection {
+    std::shared_ptr<sshlib::server_connection> ssh;
+    std::shared_ptr<sshd::forwarding> forwarding;
+  };
+  std::map<std::uint64_t, live_connection> connections;
   std::thread thread;
 
   void watch_children() {
@@ -273,6 +302,7 @@ struct connection_info {
   std::string client_ip, server_ip;
   std::uint16_t client_port = 0, server_port = 0;
   unsigned sessions = 0;
+  std::shared_ptr<sshd::forwarding> forwarding;
 };
 
 // ---- one session channel -------------------------------------------------------------
@@ -308,6 +338,7 @@ class session : public std::enable_shared_from_this<session> {
     if (t == "window-change") return on_window_change(std::move(req));
     if (t == "signal") return on_signal(std::move(req));
     if (t == "subsystem") return on_subsystem(std::move(req));
+    if (t == "auth-agent-req@openssh.com") return on_agent_forwarding(std::move(req));
     if (s_.opts.verbose) log_line("refused request ", t);
     req.reject();
   }
@@ -377,6 +408,17 @@ class session : public std::enable_shared_from_this<session> {
     req.reject();
   }
 
+  void on_agent_forwarding(sshlib::channel_request req) {
+    std::string why;
+    auto socket = started_ ? std::nullopt : conn_->forwarding->agent_socket(why);
+    if (!socket) {
+      if (!why.empty()) log_line("agent forwarding refused: ", why);
+      return req.reject();
+    }
+    agent_socket_ = *socket;
+    req.accept();
+  }
+
   void on_window_change(sshlib::channel_request req) {
     if (terminal_fd() < 0 || !req.pty()) return req.reject();
     const winsize ws = window_size(*req.pty());
@@ -432,6 +474,7 @@ class session : public std::enable_shared_from_this<session> {
                             conn_->server_ip + " " + std::to_string(conn_->server_port);
     env["SSH_CLIENT"] = conn_->client_ip + " " + std::to_string(conn_->client_port) + " " +
                         std::to_string(conn_->server_port);
+    if (!agent_socket_.empty()) env["SSH_AUTH_SOCK"] = agent_socket_;
     if (master_.fd >= 0) {
       env["TERM"] = term_.empty() ? "dumb" : term_;
       if (!tty_name_.empty()) env["SSH_TTY"] = tty_name_;
@@ -626,6 +669,7 @@ class session : public std::enable_shared_from_this<session> {
   std::map<std::string, std::string> env_;
   file_descriptor master_, slave_;  // from pty-req until the command starts
   std::string term_, tty_name_;
+  std::string agent_socket_;
   bool started_ = false;
   pid_t pid_ = -1;
   bool exited_ = false;
@@ -695,14 +739,18 @@ sshlib::server_config make_config(worker& w, server_state& s,
     req.reject();
   };
   c.channel_open = [&w, &s, info](sshlib::incoming_channel in) {
+    if (info->forwarding->on_channel_open(in)) return;
     if (in.type != "session") {
       return in.reject(sshlib::channel_open_failure::unknown_channel_type,
-                       "only session channels are accepted");
+                       "channel type " + in.type + " is not supported");
     }
     if (info->sessions >= s.opts.max_sessions) {
       return in.reject(sshlib::channel_open_failure::resource_shortage, "too many sessions");
     }
     std::make_shared<session>(w, s, info, in.accept())->start();
+  };
+  c.global_request = [info](sshlib::global_request req) {
+    info->forwarding->on_global_request(std::move(req));
   };
   if (s.opts.verbose) c.debug = [](std::string_view m) { log_line(m); };
   return c;
@@ -718,19 +766,27 @@ void start_connection(worker& w, server_state& s, tcp::socket socket, std::uint6
   info->server_ip = local.address().to_string();
   info->server_port = local.port();
   const std::string peer = info->client_ip + ":" + std::to_string(info->client_port);
-  // Forgets the connection once its socket is done (posted: never from inside its own I/O).
+  info->forwarding = std::make_shared<sshd::forwarding>(
+      w.io, s.opts.forwarding, peer, [](const std::string& line) { log_line(line); });
+  // Forgets the connection once its socket is done (posted: never from inside its own I/O);
+  // its forwards end with it.
   auto forget = [&w, &s, id] {
     asio::post(w.io, [&w, &s, id] {
-      if (w.connections.erase(id) != 0) --s.connections;
+      auto it = w.connections.find(id);
+      if (it == w.connections.end()) return;
+      it->second.forwarding->close();
+      w.connections.erase(it);
+      --s.connections;
     });
   };
   auto conn = std::make_shared<sshlib::server_connection>(
       std::make_unique<watched_socket>(std::move(socket), forget), make_config(w, s, info));
-  w.connections[id] = conn;
+  info->forwarding->attach(conn);
+  w.connections[id] = {conn, info->forwarding};
   conn->async_handshake([&w, id, peer](error_code hec) {
     auto it = w.connections.find(id);
     if (it == w.connections.end()) return;
-    auto& c = *it->second;
+    auto& c = *it->second.ssh;
     if (hec) {
       log_line(peer, ": ", c.last_error().value_or(sshlib::error{hec}).message());
       c.end();
@@ -739,6 +795,10 @@ void start_connection(worker& w, server_state& s, tcp::socket socket, std::uint6
     std::string methods;
     for (const auto& m : c.auth_methods_used()) methods += (methods.empty() ? "" : ",") + m;
     log_line(peer, ": ", c.username(), " logged in by ", methods);
+    // However the connection ends (even before its socket reports it), its forwards end too.
+    c.async_wait_closed([weak = std::weak_ptr(it->second.forwarding)](error_code) {
+      if (auto f = weak.lock()) f->close();
+    });
   });
 }
 
@@ -750,7 +810,10 @@ int usage() {
          "FILE)...\n"
          "                   [--authorized-keys FILE] [--password-file FILE] [--allow-env "
          "PATTERN]...\n"
-         "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n";
+         "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n"
+         "                   [--no-tcp-forwarding] [--no-streamlocal-forwarding] "
+         "[--no-agent-forwarding]\n"
+         "                   [--gateway-ports] [--streamlocal-bind-unlink]\n";
   return 2;
 }
 
@@ -764,13 +827,28 @@ unsigned parse_count(const std::string& flag, const std::string& v, unsigned lo,
   return static_cast<unsigned>(n);
 }
 
+// The flags without a value: where each one's setting lives.
+bool* switch_flag(options& o, const std::string& a) {
+  if (a == "--verbose") return &o.verbose;
+  if (a == "--no-tcp-forwarding") return &o.forwarding.tcp;
+  if (a == "--no-streamlocal-forwarding") return &o.forwarding.streamlocal;
+  if (a == "--no-agent-forwarding") return &o.forwarding.agent;
+  if (a == "--gateway-ports") return &o.forwarding.gateway_ports;
+  if (a == "--streamlocal-bind-unlink") return &o.forwarding.streamlocal_bind_unlink;
+  return nullptr;
+}
+
+bool flag_negates(const std::string& a) {
+  return a.rfind("--no-", 0) == 0;
+}
+
 options parse_options(int argc, char** argv) {
   options o;
   bool env_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--verbose") {
-      o.verbose = true;
+    if (bool* flag = switch_flag(o, a)) {
+      *flag = !flag_negates(a);
       continue;
     }
     if (i + 1 >= argc) throw std::invalid_argument("missing value or unknown flag: " + a);
@@ -800,6 +878,7 @@ options parse_options(int argc, char** argv) {
     else
       throw std::invalid_argument("unknown flag " + a);
   }
+  o.forwarding.verbose = o.verbose;
   if (o.host_keys.empty() && o.generated_host_keys.empty())
     throw std::invalid_argument("no --host-key given");
   if (o.authorized_keys.empty() && o.password_file.empty()) {
@@ -893,6 +972,7 @@ int main(int argc, char** argv) {
       for (auto& w : workers) {
         asio::post(w->io, [w = w.get()] {
           w->hang_up_children();
+          for (auto& [id, c] : w->connections) c.forwarding->close();  // removes sockets
           w->connections.clear();
           w->io.stop();
         });
