@@ -1,6 +1,8 @@
 // Our client's forwarding against Debian's sshd: remote TCP forwards (port 0 and the port
-// sshd picks, cancel), remote and local UNIX-socket forwards, agent forwarding that
-// ssh-add on the server can use, and no-more-sessions as sshd enforces it.
+// sshd picks, cancel), remote and local UNIX-socket forwards, agent forwarding (from our
+// memory_agent and from a real ssh-agent) that ssh-add on the server can use, and
+// no-more-sessions as sshd enforces it.
+#include "../agent/agent_interop_support.hpp"
 #include "../transport/client_sshd_support.hpp"
 
 #include <sshlib/agent.hpp>
@@ -181,6 +183,35 @@ TEST_F(ForwardingOnSshd, ForwardedAgentServesSshAddOnTheServer) {
   ASSERT_FALSE(o.ec) << o.ec.message();
   EXPECT_EQ(exit.code, 0u) << out << "\n" << server_->log();
   EXPECT_NE(out.find(forwarded.public_ssh().substr(0, 60)), std::string::npos) << out;
+}
+
+TEST_F(ForwardingOnSshd, ForwardedRealSshAgentIsListedBySshAddOnTheServer) {
+  temp_dir dir;
+  ssh_agent_daemon daemon(dir);
+  ASSERT_TRUE(daemon.ready()) << "ssh-agent did not start";
+  const key agent_key = keygen_file(dir / "agent_key", "ed25519", "in-ssh-agent");
+  ASSERT_EQ(run_with_agent(daemon.socket(), {"ssh-add", (dir / "agent_key").string()}).exit_code, 0);
+  asio::io_context io;
+  auto agent = create_agent(io.get_executor(), daemon.socket().string());
+  ASSERT_TRUE(agent) << agent.error().message();
+  auto cfg = config();
+  cfg.agent = std::shared_ptr<sshlib::agent>(std::move(*agent));
+  cfg.forward_agent = true;
+  std::string out;
+  const auto o = connect_to_sshd_on(io, *server_, std::move(cfg), {}, [&](client& c, asio::io_context&) {
+    std::optional<channel> ch;
+    c.async_exec("ssh-add -l", [&](error_code ec, channel opened) {
+      EXPECT_FALSE(ec) << ec.message();
+      if (!ec) ch = opened;
+    });
+    ASSERT_TRUE(run_until(io, [&] { return ch.has_value(); }));
+    ch->send_eof();
+    bool done = false;
+    asio::async_read(*ch, asio::dynamic_buffer(out), [&](error_code, std::size_t) { done = true; });
+    ASSERT_TRUE(run_until(io, [&] { return done; }));
+  });
+  ASSERT_FALSE(o.ec) << o.ec.message();
+  EXPECT_EQ(listed_fingerprints(out), std::vector<std::string>{agent_key.fingerprint_sha256()}) << out;
 }
 
 TEST_F(ForwardingOnSshd, NoMoreSessionsIsEnforcedBySshd) {
