@@ -12,8 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer ships with clang 14 on Debian 12)
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  # real peers for the interop tests
-  openssh-client openssh-server putty-tools
+  # real peers for the interop tests (xauth: sshd's X11 forwarding; curl: the SOCKS5 example)
+  openssh-client openssh-server putty-tools xauth curl
   # benchmarks compare with `openssl speed`; the demo and load scripts pick free ports
   openssl python3-minimal
 )
