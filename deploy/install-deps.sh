@@ -12,10 +12,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer ships with clang 14 on Debian 12)
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  # real peers for the interop tests
-  openssh-client openssh-server putty-tools
-  # ssh -D is tested with curl --socks5-hostname (the test speaks SOCKS5 itself without it)
-  curl
+  # real peers for the interop tests; xauth for sshd's X11 forwarding; curl for the SOCKS5
+  # example and ssh -D (tested with curl --socks5-hostname)
+  openssh-client openssh-server putty-tools xauth curl
   # benchmarks compare with `openssl speed`; the demo and load scripts pick free ports
   openssl python3-minimal
 )

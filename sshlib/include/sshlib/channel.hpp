@@ -135,6 +135,11 @@ public:
   explicit channel(std::shared_ptr<channel_impl> impl) noexcept : impl_(std::move(impl)) {}
 
   executor_type get_executor() const;
+  /// Asio's layered-stream convention: a channel is its own lowest layer, as a socket is.
+  /// Boost 1.74's asio::ssl::stream<sshlib::channel> (HTTPS through a tunnel) requires it.
+  using lowest_layer_type = channel;
+  lowest_layer_type& lowest_layer() noexcept { return *this; }
+  const lowest_layer_type& lowest_layer() const noexcept { return *this; }
   bool is_open() const noexcept;
   /// The channel type ("session", "direct-tcpip", ...).
   std::string type() const;
