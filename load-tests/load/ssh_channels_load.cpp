@@ -132,7 +132,10 @@ int main(int argc, char** argv) {
   totals t;
   const auto t0 = std::chrono::steady_clock::now();
   for (unsigned i = 0; i < o.channels; ++i) {
-    c.async_exec(command, [&, bytes_each](error_code ec, sshlib::channel ch) {
+    // SHLVL=5 keeps bash from sourcing ~/.bashrc for the command (see channels-vs-openssh.sh).
+    sshlib::session_options options;
+    options.env = {{"SHLVL", "5"}};
+    c.async_exec(command, options, [&, bytes_each](error_code ec, sshlib::channel ch) {
       if (ec) {
         ++t.failed;
         ++t.done;

@@ -17,6 +17,9 @@ ours="$build/sshlib/examples/sshlib-sshd"
 for b in "$load" "$ours"; do [[ -x $b ]] || { echo "not built: $b" >&2; exit 1; }; done
 [[ $(id -u) == 0 ]] || { echo "needs root to run sshd" >&2; exit 1; }
 cipher=aes128-gcm@openssh.com
+# Bash sources ~/.bashrc for commands sshd runs (Debian's SSH_SOURCE_BASHRC) unless SHLVL says
+# it is nested: every client sends SHLVL=5 (both servers accept it), so a heavy .bashrc (this
+# machine's runs pyenv, which serialises concurrent logins on a lock) stays out of the figures.
 
 dir=$(mktemp -d)
 ours_pid=
@@ -44,13 +47,14 @@ StrictModes no
 PermitRootLogin yes
 PasswordAuthentication no
 MaxSessions $((k + 1))
+AcceptEnv SHLVL
 LogLevel ERROR
 CFG
 /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
 for _ in $(seq 100); do [[ -s $dir/sshd.pid ]] && break; sleep 0.1; done
 ours_port=$(free_port)
 "$ours" --listen 127.0.0.1 --port "$ours_port" --host-key "$dir/host" --authorized-keys "$dir/authorized_keys" \
-  --max-sessions $((k + 1)) > "$dir/ours.log" 2>&1 &
+  --max-sessions $((k + 1)) --allow-env SHLVL > "$dir/ours.log" 2>&1 &
 ours_pid=$!
 for _ in $(seq 100); do grep -q listening "$dir/ours.log" 2>/dev/null && break; sleep 0.1; done
 {
@@ -64,7 +68,7 @@ openssh() {
   local port=$1 n=$2 direction=$3 each start end i
   each=$(( total * 1024 * 1024 / n ))
   local opts=(-F /dev/null -p "$port" -i "$dir/user" -o IdentitiesOnly=yes -o BatchMode=yes -c "$cipher"
-              -o UserKnownHostsFile="$dir/known_hosts" -o Compression=no -S "$dir/ctl")
+              -o UserKnownHostsFile="$dir/known_hosts" -o Compression=no -S "$dir/ctl" -o SetEnv=SHLVL=5)
   ssh "${opts[@]}" -o ControlMaster=yes -N -f root@127.0.0.1
   start=$(now)
   for i in $(seq "$n"); do

@@ -33,6 +33,7 @@ StrictModes no
 PermitRootLogin yes
 PasswordAuthentication no
 Ciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com
+AcceptEnv SHLVL
 CFG
 /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/log"
 for _ in $(seq 50); do [[ -s $dir/pid ]] && break; sleep 0.1; done
@@ -41,12 +42,15 @@ servers=("sshd:$port")
 if [[ -n $sshd_bin ]]; then
   ours_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$sshd_bin" --listen 127.0.0.1 --port "$ours_port" --host-key "$dir/host" --authorized-keys "$dir/authorized_keys" \
-    > "$dir/ours.log" 2>&1 &
+    --allow-env SHLVL > "$dir/ours.log" 2>&1 &
   ours_pid=$!
   for _ in $(seq 100); do grep -q listening "$dir/ours.log" 2>/dev/null && break; sleep 0.1; done
   echo "[127.0.0.1]:$ours_port $(cat "$dir/host.pub")" >> "$dir/known_hosts"
   servers+=("sshlib-sshd:$ours_port")
 fi
+# Bash sources ~/.bashrc for commands sshd runs (Debian's SSH_SOURCE_BASHRC) unless SHLVL says
+# it is nested: every client sends SHLVL=5 (both servers accept it), so a heavy .bashrc (this
+# machine's runs pyenv, which serialises concurrent logins on a lock) stays out of the figures.
 bytes=$((mib * 1024 * 1024))
 
 seconds() {  # seconds <command...>: wall time of a pipeline given as one string
@@ -63,8 +67,8 @@ echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
 for server in "${servers[@]}"; do
   name=${server%%:*}; p=${server##*:}
   ssh_opts=(-F /dev/null -p "$p" -i "$dir/user" -o IdentitiesOnly=yes -o BatchMode=yes
-            -o UserKnownHostsFile="$dir/known_hosts" -o Compression=no)
-  ours_opts=(-p "$p" -i "$dir/user" --host-key "$dir/host.pub")
+            -o UserKnownHostsFile="$dir/known_hosts" -o Compression=no -o SetEnv=SHLVL=5)
+  ours_opts=(-p "$p" -i "$dir/user" --host-key "$dir/host.pub" --env SHLVL=5)
   for cipher in aes128-gcm@openssh.com chacha20-poly1305@openssh.com; do
     evp=${cipher%%@*}; evp=${evp/aes128-gcm/aes-128-gcm}
     ossl=$(openssl speed -mr -seconds 2 -bytes 16384 -evp "$evp" 2>/dev/null | awk -F: '/^\+F:/ { printf "%.0f", $4 / 1048576; exit }')

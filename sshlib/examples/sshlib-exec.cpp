@@ -1,7 +1,8 @@
 // sshlib-exec: runs one command on an SSH server, like `ssh host command`: stdin goes to the
 // command, its stdout and stderr come back, and the exit status becomes ours.
 //
-//   sshlib-exec [-p port] [-i keyfile] [-c cipher] [--known-hosts-off] user@host command...
+//   sshlib-exec [-p port] [-i keyfile] [-c cipher] [--host-key pubfile] [--env NAME=VALUE]...
+//               user@host command...
 //
 // Host keys are accepted without checking (say so on stderr) unless --host-key FILE names
 // the expected public key. The load tests use it to compare throughput with OpenSSH's ssh.
@@ -18,6 +19,9 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -32,7 +36,8 @@ std::string read_text(const std::string& path) {
 }
 
 int usage() {
-  std::cerr << "usage: sshlib-exec [-p port] [-i keyfile] [-c cipher] [--host-key pubfile] user@host command...\n";
+  std::cerr << "usage: sshlib-exec [-p port] [-i keyfile] [-c cipher] [--host-key pubfile] [--env NAME=VALUE]...\n"
+               "                   user@host command...\n";
   return 2;
 }
 
@@ -62,6 +67,7 @@ int main(int argc, char** argv) {
   std::uint16_t port = 22;
   std::string key_file, cipher, host_key_file, target;
   std::string command;
+  std::vector<std::pair<std::string, std::string>> env;  // sent as env requests, like ssh's SetEnv
   int i = 1;
   for (; i < argc; ++i) {
     const std::string a = argv[i];
@@ -73,6 +79,11 @@ int main(int argc, char** argv) {
       cipher = argv[++i];
     } else if (a == "--host-key" && i + 1 < argc) {
       host_key_file = argv[++i];
+    } else if (a == "--env" && i + 1 < argc) {
+      const std::string kv = argv[++i];
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) return usage();
+      env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else {
       break;
     }
@@ -115,7 +126,9 @@ int main(int argc, char** argv) {
         std::cerr << "sshlib-exec: " << client.last_error().value_or(sshlib::error{ec}).message() << "\n";
         return;
       }
-      client.async_exec(command, [&](boost::system::error_code eec, sshlib::channel c) {
+      sshlib::session_options options;
+      options.env = env;
+      client.async_exec(command, options, [&](boost::system::error_code eec, sshlib::channel c) {
         if (eec) {
           std::cerr << "sshlib-exec: exec refused: " << eec.message() << "\n";
           client.end();

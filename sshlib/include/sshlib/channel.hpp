@@ -105,6 +105,12 @@ enum class channel_open_failure : std::uint32_t {
   resource_shortage = 4,
 };
 
+/// Why the peer refused to open a channel (CHANNEL_OPEN_FAILURE's reason and text).
+struct open_failure_info {
+  channel_open_failure reason = channel_open_failure::administratively_prohibited;
+  std::string description;
+};
+
 /// A CHANNEL_OPEN from the peer (the seed's `session`, `tcpip`, `tcp connection`, `x11`
 /// events): accept() confirms it and returns the channel; reject() refuses it. Neither
 /// called: it stays pending until the connection ends, so decide promptly.
@@ -240,6 +246,9 @@ public:
 
   /// The exit status / signal the peer reported (client side).
   const exit_info& exit_status() const;
+  /// After an open failed with errc::channel_open_failed, the channel handed to the
+  /// completion carries the peer's reason code and text (nothing else works on it).
+  const std::optional<open_failure_info>& open_failure() const;
   /// Whether the peer sent EOF.
   bool eof_received() const noexcept;
 

@@ -56,6 +56,8 @@ public:
       s_.close(ignored);
     } else if constexpr (requires { s_.lowest_layer().close(ignored); }) {
       s_.lowest_layer().close(ignored);
+    } else if constexpr (requires { s_.lowest_layer().close(); }) {
+      s_.lowest_layer().close();  // e.g. an asio::ssl::stream over a channel
     } else {
       s_.close();
     }

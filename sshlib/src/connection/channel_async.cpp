@@ -315,6 +315,11 @@ result<void> channel_impl::on_request(const connection::channel_request_message&
   return {};
 }
 
+void channel_impl::refused(open_failure_info why) {
+  open_failure_ = std::move(why);
+  aborted_ = make_error_code(errc::channel_open_failed);
+}
+
 void channel_impl::abort(const error_code& ec) {
   if (aborted_) return;
   aborted_ = ec;
@@ -356,6 +361,7 @@ channel::executor_type channel::get_executor() const { return impl_->executor();
 bool channel::is_open() const noexcept { return impl_ && impl_->open_ && !impl_->close_sent_ && !impl_->close_received_; }
 std::string channel::type() const { return impl_->type(); }
 const exit_info& channel::exit_status() const { return impl_->exit_; }
+const std::optional<open_failure_info>& channel::open_failure() const { return impl_->open_failure_; }
 bool channel::eof_received() const noexcept { return impl_->eof_received_; }
 void channel::on_request(std::function<void(channel_request)> handler) { impl_->request_handler_ = std::move(handler); }
 void channel::send_eof() { impl_->send_eof(); }

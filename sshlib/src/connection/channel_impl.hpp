@@ -49,11 +49,14 @@ public:
   result<void> on_request(const connection::channel_request_message& m);
   /// The connection ended: fail everything parked.
   void abort(const boost::system::error_code& ec);
+  /// The peer refused to open it: every operation fails with channel_open_failed.
+  void refused(open_failure_info why);
 
   bool open_ = false;
   bool close_sent_ = false, close_received_ = false;
   bool eof_sent_ = false, eof_received_ = false;
   exit_info exit_;
+  std::optional<open_failure_info> open_failure_;
   std::function<void(channel_request)> request_handler_;
 
 private:

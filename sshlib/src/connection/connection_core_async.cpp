@@ -240,8 +240,12 @@ result<void> connection_core::on_channel_message(byte_view payload) {
     if (n == msg::channel_open_failure) {
       auto f = parse_open_failure(payload);
       if (!f) return f.error();
-      done(make_error_code(errc::channel_open_failed), channel{});
+      // A closed handle that only says why: callers relaying the refusal (a proxy) need it.
+      auto failed = std::make_shared<channel_impl>(weak_from_this(), executor(), open_types_[*id], *id);
+      open_types_.erase(*id);
+      failed->refused(open_failure_info{static_cast<channel_open_failure>(f->reason), f->description});
       session_->debug("channel open refused (" + std::to_string(f->reason) + "): " + f->description);
+      done(make_error_code(errc::channel_open_failed), channel(failed));
       return {};
     }
     auto c = parse_open_confirmation(payload);

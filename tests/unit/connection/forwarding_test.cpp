@@ -96,6 +96,32 @@ TEST(Forwarding, ForwardInWithPortZeroGetsTheBoundPortAndItsConnections) {
   EXPECT_EQ(read_all(p.io, client_side), "from the listener");
 }
 
+TEST(Forwarding, RefusedOpenCarriesThePeersReasonAndText) {
+  forwarding_pair p;
+  p.sc.channel_open = [](incoming_channel c) {
+    c.reject(channel_open_failure::connect_failed, "cannot connect to " + c.host + ":" + std::to_string(c.port));
+  };
+  p.connect();
+  std::optional<error_code> result;
+  channel refused;
+  p.cl->async_forward_out("127.0.0.1", 1, "db.internal", 5432, [&](error_code ec, channel ch) {
+    result = ec;
+    refused = ch;
+  });
+  ASSERT_TRUE(run_until(p.io, [&] { return result.has_value(); }));
+  EXPECT_EQ(*result, make_error_code(errc::channel_open_failed));
+  ASSERT_TRUE(refused.open_failure().has_value());
+  EXPECT_EQ(refused.open_failure()->reason, channel_open_failure::connect_failed);
+  EXPECT_EQ(refused.open_failure()->description, "cannot connect to db.internal:5432");
+  EXPECT_FALSE(refused.is_open());
+  // Nothing works on it, and nothing hangs.
+  std::optional<error_code> read_result;
+  std::array<char, 4> buf{};
+  refused.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t) { read_result = ec; });
+  ASSERT_TRUE(run_until(p.io, [&] { return read_result.has_value(); }));
+  EXPECT_EQ(*read_result, make_error_code(errc::channel_open_failed));
+}
+
 TEST(Forwarding, ClientRefusesForwardedConnectionsItNeverAskedFor) {
   forwarding_pair p;
   bool app_saw_open = false;
