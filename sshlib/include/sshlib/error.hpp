@@ -70,6 +70,10 @@ enum class errc {
   agent_unavailable,        // no agent to talk to (SSH_AUTH_SOCK unset or empty)
   agent_busy,               // too many requests queued or connections open
   insecure_permissions,     // a socket directory others can reach into
+
+  // sftp (draft-ietf-secsh-filexfer-02)
+  sftp_unknown_message = 400, // an SFTP message type that is unknown or not valid in this direction
+  sftp_protocol_error,      // a malformed or unexpected SFTP message
 };
 
 /// The category of every sshlib error code; its name() is "sshlib".

@@ -60,6 +60,8 @@ public:
       case errc::agent_unavailable: return "no agent available (SSH_AUTH_SOCK not set)";
       case errc::agent_busy: return "agent busy: too many queued requests or connections";
       case errc::insecure_permissions: return "path is reachable by other users";
+      case errc::sftp_unknown_message: return "unknown or unexpected SFTP message type";
+      case errc::sftp_protocol_error: return "malformed or unexpected SFTP message";
     }
     return "unknown sshlib error " + std::to_string(ev);
   }
