@@ -60,6 +60,12 @@ constexpr open_mode operator&(open_mode a, open_mode b) noexcept {
 /// True when every bit of `flag` is set in `set`.
 constexpr bool has_flag(open_mode set, open_mode flag) noexcept { return (set & flag) == flag; }
 
+/// node.js-style open flags ("r", "r+", "w", "wx", "w+", "a", "ax+", ...) as SFTP pflags,
+/// the way the seed's stringToFlags maps them; nullopt for a string it does not know.
+std::optional<open_mode> string_to_flags(std::string_view flags) noexcept;
+/// The reverse: the first string whose pflags are exactly `mode`, nullopt when none is.
+std::optional<std::string_view> flags_to_string(open_mode mode) noexcept;
+
 /// One (type, data) pair of the EXTENDED part of ATTRS (draft section 5).
 struct extended_attribute {
   std::string type;  // "name@domain"

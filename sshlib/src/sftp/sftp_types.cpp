@@ -1,7 +1,9 @@
-// The error category of SFTP status codes (sshlib/sftp_types.hpp).
+// The error category of SFTP status codes and the open-flag strings (sshlib/sftp_types.hpp).
 #include <sshlib/sftp_types.hpp>
 
+#include <array>
 #include <string>
+#include <utility>
 
 namespace sshlib::sftp {
 namespace {
@@ -27,7 +29,42 @@ public:
   }
 };
 
+constexpr open_mode r = open_mode::read, w = open_mode::write, a = open_mode::append, c = open_mode::create,
+                    t = open_mode::truncate, x = open_mode::exclusive;
+
+// In the order flags_to_string prefers: for each mode, the spelling without 'x' first.
+constexpr std::array<std::pair<std::string_view, open_mode>, 14> flag_strings{{
+    {"r", r},
+    {"r+", r | w},
+    {"w", t | c | w},
+    {"wx", t | c | w | x},
+    {"xw", t | c | w | x},
+    {"w+", t | c | r | w},
+    {"wx+", t | c | r | w | x},
+    {"xw+", t | c | r | w | x},
+    {"a", a | c | w},
+    {"ax", a | c | w | x},
+    {"xa", a | c | w | x},
+    {"a+", a | c | r | w},
+    {"ax+", a | c | r | w | x},
+    {"xa+", a | c | r | w | x},
+}};
+
 }  // namespace
+
+std::optional<open_mode> string_to_flags(std::string_view flags) noexcept {
+  for (const auto& [text, mode] : flag_strings) {
+    if (text == flags) return mode;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> flags_to_string(open_mode mode) noexcept {
+  for (const auto& [text, m] : flag_strings) {
+    if (m == mode) return text;
+  }
+  return std::nullopt;
+}
 
 const boost::system::error_category& status_category() noexcept {
   static const status_category_impl category;

@@ -477,6 +477,15 @@ result<void> transport_machine::send_newkeys() {
     w.write_string(std::string_view("0"));
     if (auto r = write_packet(ext); !r) return r;
   }
+  // Upper-layer packets held since our KEXINIT go out now, under the new keys and before
+  // anything sent later: waiting for the peer's NEWKEYS would let later packets (a channel's
+  // CLOSE, say) overtake them, as send() no longer holds anything once NEWKEYS is out.
+  while (!pending_out_.empty()) {
+    bytes p = std::move(pending_out_.front());
+    pending_out_.pop_front();
+    pending_out_bytes_ -= p.size();
+    if (auto r = write_packet(p); !r) return r;
+  }
   return maybe_finish_kex();
 }
 
@@ -509,13 +518,6 @@ result<void> transport_machine::maybe_finish_kex() {
   our_kexinit_.reset();
   peer_kexinit_.reset();
   outcome_.reset();
-  // Upper-layer packets held during the exchange go out now, in order.
-  while (!pending_out_.empty()) {
-    bytes p = std::move(pending_out_.front());
-    pending_out_.pop_front();
-    pending_out_bytes_ -= p.size();
-    if (auto r = write_packet(p); !r) return r;
-  }
   return {};
 }
 

@@ -18,6 +18,26 @@ TEST(SftpOpenMode, HasTheDraftsValuesAndCombines) {
   EXPECT_FALSE(has_flag(m, open_mode::create | open_mode::truncate));
 }
 
+TEST(SftpOpenMode, NodeFlagStringsMapLikeTheSeeds) {
+  using enum open_mode;
+  EXPECT_EQ(string_to_flags("r"), read);
+  EXPECT_EQ(string_to_flags("r+"), read | write);
+  EXPECT_EQ(string_to_flags("w"), truncate | create | write);
+  EXPECT_EQ(string_to_flags("xw"), truncate | create | write | exclusive);
+  EXPECT_EQ(string_to_flags("w+"), truncate | create | read | write);
+  EXPECT_EQ(string_to_flags("a"), append | create | write);
+  EXPECT_EQ(string_to_flags("xa+"), append | create | read | write | exclusive);
+  EXPECT_EQ(string_to_flags("rw"), std::nullopt);
+  EXPECT_EQ(string_to_flags(""), std::nullopt);
+  // Each string's flags map back to the first spelling of that combination.
+  for (const char* text : {"r", "r+", "w", "wx", "w+", "wx+", "a", "ax", "a+", "ax+"}) {
+    EXPECT_EQ(flags_to_string(*string_to_flags(text)), std::string_view(text));
+  }
+  EXPECT_EQ(flags_to_string(*string_to_flags("xa")), "ax");
+  EXPECT_EQ(flags_to_string(write), std::nullopt);
+  EXPECT_EQ(flags_to_string(none), std::nullopt);
+}
+
 TEST(SftpStatusCode, TravelsAsAnErrorCode) {
   const boost::system::error_code eof = status_code::eof;
   EXPECT_EQ(eof.category().name(), std::string("sftp"));

@@ -119,6 +119,35 @@ TEST(TransportMachine, PacketsFlowBothWaysAndSurviveRekeysInOrder) {
   EXPECT_EQ(p.server->rekey_count(), 2u);
 }
 
+// The answering side holds upper-layer packets from its KEXINIT to its NEWKEYS; packets it
+// sends after its NEWKEYS but before the peer's must not overtake the held ones. (They once
+// did: a channel's CLOSE overtook its last DATA and the peer dropped 32 KiB.)
+TEST(TransportMachine, PacketsHeldDuringARekeyGoOutBeforeLaterOnes) {
+  machine_pair p;
+  p.pump();
+  ASSERT_TRUE(p.both_ready());
+  auto client_to_server = [&] { machine_pair::deliver(*p.server, p.client->take_output(), p.server_error); };
+  auto server_to_client = [&] { machine_pair::deliver(*p.client, p.server->take_output(), p.client_error); };
+
+  ASSERT_TRUE(p.client->request_rekey());
+  client_to_server();  // the server answers with its KEXINIT and from now on holds packets
+  const bytes held = payload(94, 300, 1);
+  ASSERT_TRUE(p.server->send(held));
+  server_to_client();  // the client's key exchange message
+  p.drain_events(*p.client, p.client_events);
+  client_to_server();  // the server's reply and its NEWKEYS; the client's NEWKEYS not yet sent
+  p.drain_events(*p.server, p.server_events);
+  ASSERT_TRUE(p.server->kex_in_progress());
+  const bytes later = payload(97, 5, 2);
+  ASSERT_TRUE(p.server->send(later));
+  p.pump();
+  ASSERT_FALSE(p.client_error) << p.client_error->message();
+  std::vector<bytes> received;
+  while (auto in = p.client->next_packet()) received.push_back(std::move(in->payload));
+  EXPECT_EQ(received, (std::vector<bytes>{held, later}));
+  EXPECT_EQ(p.client->rekey_count(), 1u);
+}
+
 TEST(TransportMachine, VolumeLimitStartsARekey) {
   auto c = machine_pair::client_settings();
   c.rekey_bytes = 64 * 1024;
