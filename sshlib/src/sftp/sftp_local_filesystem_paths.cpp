@@ -84,6 +84,12 @@ protocol::response statvfs_reply(std::uint32_t id, int fd) {
 protocol::response serve(fs_state& s, const protocol::readlink_request& r) {
   auto fd = s.root.open(r.path, O_PATH | O_NOFOLLOW);
   if (!fd) return status_from(r.id, fd);
+  // readlinkat(fd, "") says ENOENT for a file that is not a link; readlink(2) says EINVAL.
+  struct stat st {};
+  if (::fstatat(fd->get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) {
+    return status_from_errno(r.id, errno);
+  }
+  if (!S_ISLNK(st.st_mode)) return status_from_errno(r.id, EINVAL);
   // The text as stored, even when it points outside the root: it is only a string, and
   // every later use resolves it inside the root.
   std::string text(4096, '\0');
