@@ -4,7 +4,6 @@
 #include "sftp/sftp_local_filesystem_detail.hpp"
 
 #include <fcntl.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // The escape suite: ".." chains, absolute host paths, symbolic links to "/", "/etc",
 // "../../..", loops, links the client makes itself, rename and hardlink of outside paths.
 // Each must stay inside the root; the fixture's TearDown checks that the sentinel beside the
-// root is unread-by-content, unchanged and that nothing new appeared outside the root.
+// root is unchanged (content, mode, owner, mtime, link count) and nothing new appeared outside.
 #include "sftp_local_filesystem_fixture.hpp"
 
 #include <sys/stat.h>

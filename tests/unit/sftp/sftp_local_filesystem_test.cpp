@@ -145,6 +145,15 @@ TEST_P(LocalFilesystemRequests, StatFollowsAndLstatDoesNot) {
   EXPECT_TRUE(as<protocol::attrs_response>(call(protocol::stat_request{9, "/"})).attrs.is_directory());
 }
 
+TEST_P(LocalFilesystemRequests, DotDotAfterALinkClimbsFromTheLinksTarget) {
+  // The kernel's meaning, which the userspace walk must share: "l/.." is "a/b/..", i.e. "a".
+  std::filesystem::create_directories(host("a/b"));
+  write_host_file(host("a/x"), "x");
+  std::filesystem::create_symlink("a/b", host("l"));
+  EXPECT_TRUE(as<protocol::attrs_response>(call(protocol::stat_request{1, "l/../x"})).attrs.is_regular_file());
+  EXPECT_EQ(code_of(call(protocol::stat_request{2, "x"})), status_code::no_such_file);
+}
+
 TEST_P(LocalFilesystemRequests, FstatAndFsetstatActOnTheHandle) {
   bytes h = open("f", wr_create | open_mode::read, 0600);
   file_attributes a;
