@@ -167,6 +167,13 @@ result<void> channel_impl::on_data(std::uint32_t data_type, byte_view data) {
     return {};
   }
   auto& s = streams_[data_type];
+  // Drop what the reader has consumed once it is at least half the buffer: a reader that
+  // never empties the buffer completely (it asks for less than is waiting while more
+  // arrives) would otherwise keep every byte ever received.
+  if (s.start > 0 && s.start >= s.data.size() / 2) {
+    s.data.erase(s.data.begin(), s.data.begin() + static_cast<std::ptrdiff_t>(s.start));
+    s.start = 0;
+  }
   s.data.insert(s.data.end(), data.begin(), data.end());
   deliver(s);
   return {};

@@ -52,6 +52,12 @@ public:
   /// The peer refused to open it: every operation fails with channel_open_failed.
   void refused(open_failure_info why);
 
+  /// Bytes the receive buffer of a stream holds in memory, consumed or not (for tests of
+  /// its bound).
+  std::size_t receive_buffer_footprint(std::uint32_t data_type) const noexcept {
+    return streams_[data_type == 0 ? 0 : 1].data.size();
+  }
+
   bool open_ = false;
   bool close_sent_ = false, close_received_ = false;
   bool eof_sent_ = false, eof_received_ = false;
