@@ -1,11 +1,14 @@
 // sftp_client's whole-file operations: fast_get and fast_put keep `concurrency` READs or
 // WRITEs in flight, so a transfer is bound by bandwidth and not by round trips (one request
 // at a time is what makes naive SFTP clients slow); read_file and write_file are the simple
-// forms for small files. Local files are read and written with pread/pwrite: one chunk at
-// a time on the client's thread, which a local disk serves faster than the network.
+// forms for small files. fast_get writes the local file on a thread of its own; fast_put
+// reads it with pread on the client's thread (a page-cache read is cheap next to encryption).
 #include "sftp/sftp_client_impl.hpp"
 
 #include <sshlib/error.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,15 +63,20 @@ std::size_t chunk_for(const sftp::transfer_options& o, std::size_t server_cap) {
 
 struct fast_get_op : std::enable_shared_from_this<fast_get_op> {
   sftp_client client;
+  std::shared_ptr<sftp_client_impl> impl;
   sftp::transfer_options options;
   detail::completion<error_code> done;
   sftp::handle remote;
   local_file local;
+  // Local writes run on their own thread: page-cache writes cost as much CPU as decrypting
+  // the data, and overlapping the two is what lets one client keep up with the network.
+  boost::asio::thread_pool writer{1};
+  boost::asio::any_io_executor executor;  // the client's: where the writer reports back
   std::optional<std::uint64_t> size;  // from FSTAT; absent: read until EOF
   std::size_t chunk = 32768;
   std::uint64_t next_offset = 0;
   std::uint64_t transferred = 0;
-  unsigned in_flight = 0;
+  unsigned reads = 0, writes = 0;  // in flight
   bool at_end = false;
   bool finishing = false;
   error_code first_error;
@@ -77,45 +85,77 @@ struct fast_get_op : std::enable_shared_from_this<fast_get_op> {
 
   void launch() {
     const unsigned limit = std::max(1u, options.concurrency);
-    while (!stopping() && in_flight < limit && (!size || next_offset < *size)) {
+    while (!stopping() && reads < limit && writes < limit && (!size || next_offset < *size)) {
       std::size_t n = chunk;
       if (size) n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *size - next_offset));
       read(next_offset, n);
       next_offset += n;
     }
-    if (in_flight == 0) finish();
+    if (reads == 0 && writes == 0) finish();
   }
 
   void read(std::uint64_t offset, std::size_t n) {
-    ++in_flight;
-    auto buffer = std::make_shared<bytes>(n);
-    client.async_read(remote, offset, boost::asio::buffer(*buffer),
-                      [self = shared_from_this(), buffer, offset, n](error_code ec, std::size_t got) {
-                        self->on_read(ec, offset, n, *buffer, got);
-                      });
+    ++reads;
+    // Straight on the request table rather than through async_read: the reply's data is
+    // moved to the writer as it is, without a copy into a buffer of ours.
+    impl->send(sftp::protocol::read_request{0, remote.value, offset, static_cast<std::uint32_t>(n)},
+               [self = shared_from_this(), offset, n](error_code ec, sftp::protocol::response* r) {
+                 if (ec) return self->on_read(ec, offset, n, {});
+                 if (auto* d = std::get_if<sftp::protocol::data_response>(r)) {
+                   if (d->data.size() > n) return self->on_read(make_error_code(errc::sftp_protocol_error), offset, n, {});
+                   return self->on_read(error_code{}, offset, n, std::move(d->data));
+                 }
+                 auto* s = std::get_if<sftp::protocol::status_response>(r);
+                 const error_code status = s != nullptr && s->code != sftp::status_code::ok
+                                               ? make_error_code(s->code)
+                                               : make_error_code(errc::sftp_protocol_error);
+                 self->on_read(status, offset, n, {});
+               });
   }
 
-  void on_read(error_code ec, std::uint64_t offset, std::size_t asked, const bytes& buffer, std::size_t got) {
-    --in_flight;
+  void on_read(error_code ec, std::uint64_t offset, std::size_t asked, bytes data) {
+    --reads;
+    const std::size_t got = data.size();
     if (ec == sftp::status_code::eof || (!ec && got == 0)) {
       at_end = true;  // the file ended (or shrank) before the size FSTAT gave
     } else if (ec) {
       if (!first_error) first_error = ec;
     } else if (!first_error) {
+      write(offset, std::make_shared<bytes>(std::move(data)), got);
+      // A short read is not the end: servers may return less than asked. Ask for the rest.
+      if (got < asked) read(offset + got, asked - got);
+    }
+    launch();
+  }
+
+  void write(std::uint64_t offset, std::shared_ptr<bytes> buffer, std::size_t n) {
+    ++writes;
+    boost::asio::post(writer, [self = shared_from_this(), offset, buffer = std::move(buffer), n]() mutable {
+      error_code ec;
       std::size_t written = 0;
-      while (written < got) {
-        const auto w = ::pwrite(local.get(), buffer.data() + written, got - written, static_cast<off_t>(offset + written));
+      while (written < n) {
+        const auto w = ::pwrite(self->local.get(), buffer->data() + written, n - written, static_cast<off_t>(offset + written));
+        if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
-          if (errno == EINTR) continue;
-          first_error = last_errno();
+          ec = last_errno();
           break;
         }
         written += static_cast<std::size_t>(w);
       }
-      transferred += got;
-      if (options.step && !first_error) options.step(transferred, got, size.value_or(transferred));
-      // A short read is not the end: servers may return less than asked. Ask for the rest.
-      if (got < asked && !first_error) read(offset + got, asked - got);
+      buffer.reset();
+      // The op is handed back whole: the writer thread must not hold the last reference,
+      // or the op (and this thread pool) would be destroyed on its own thread.
+      auto ex = self->executor;
+      boost::asio::post(ex, [self = std::move(self), ec, n]() { self->on_written(ec, n); });
+    });
+  }
+
+  void on_written(error_code ec, std::size_t n) {
+    --writes;
+    if (ec && !first_error) first_error = ec;
+    if (!ec) {
+      transferred += n;
+      if (options.step && !first_error) options.step(transferred, n, size.value_or(transferred));
     }
     launch();
   }
@@ -123,6 +163,7 @@ struct fast_get_op : std::enable_shared_from_this<fast_get_op> {
   void finish() {
     if (finishing) return;
     finishing = true;
+    writer.join();  // idle: every write has reported back
     client.async_close(remote, [self = shared_from_this()](error_code close_ec) {
       error_code ec = self->first_error ? self->first_error : close_ec;
       const error_code local_ec = self->local.close();
@@ -137,6 +178,7 @@ struct fast_get_op : std::enable_shared_from_this<fast_get_op> {
 
 struct fast_put_op : std::enable_shared_from_this<fast_put_op> {
   sftp_client client;
+  std::shared_ptr<sftp_client_impl> impl;
   sftp::transfer_options options;
   detail::completion<error_code> done;
   sftp::handle remote;
@@ -153,10 +195,10 @@ struct fast_put_op : std::enable_shared_from_this<fast_put_op> {
     const unsigned limit = std::max(1u, options.concurrency);
     while (!first_error && in_flight < limit && next_offset < size) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - next_offset));
-      auto buffer = std::make_shared<bytes>(n);
+      bytes buffer(n);
       std::size_t got = 0;
       while (got < n) {
-        const auto r = ::pread(local.get(), buffer->data() + got, n - got, static_cast<off_t>(next_offset + got));
+        const auto r = ::pread(local.get(), buffer.data() + got, n - got, static_cast<off_t>(next_offset + got));
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
           first_error = last_errno();
@@ -170,19 +212,25 @@ struct fast_put_op : std::enable_shared_from_this<fast_put_op> {
         size = next_offset;
         break;
       }
-      buffer->resize(got);
+      buffer.resize(got);
       ++in_flight;
       const std::uint64_t offset = next_offset;
       next_offset += got;
-      client.async_write(remote, offset, boost::asio::buffer(*buffer), [self = shared_from_this(), buffer](error_code ec) {
-        --self->in_flight;
-        if (ec && !self->first_error) self->first_error = ec;
-        if (!ec) {
-          self->transferred += buffer->size();
-          if (self->options.step) self->options.step(self->transferred, buffer->size(), self->size);
-        }
-        self->launch();
-      });
+      // The chunk moves into the WRITE request: no copy of ours between the file and the packet.
+      impl->send(sftp::protocol::write_request{0, remote.value, offset, std::move(buffer)},
+                 [self = shared_from_this(), got](error_code ec, sftp::protocol::response* r) {
+                   --self->in_flight;
+                   if (!ec) {
+                     auto* st = std::get_if<sftp::protocol::status_response>(r);
+                     ec = st != nullptr ? make_error_code(st->code) : make_error_code(errc::sftp_protocol_error);
+                   }
+                   if (ec && !self->first_error) self->first_error = ec;
+                   if (!ec) {
+                     self->transferred += got;
+                     if (self->options.step) self->options.step(self->transferred, got, self->size);
+                   }
+                   self->launch();
+                 });
     }
     if (in_flight == 0) finish();
   }
@@ -203,6 +251,8 @@ void sftp_client::do_fast_get(std::string remote, std::string local, sftp::trans
   if (!impl_) return done(make_error_code(errc::connection_closed));
   auto op = std::make_shared<fast_get_op>();
   op->client = *this;
+  op->impl = impl_;
+  op->executor = get_executor();
   op->chunk = chunk_for(options, impl_->max_read());
   op->options = std::move(options);
   op->done = std::move(done);
@@ -225,6 +275,7 @@ void sftp_client::do_fast_put(std::string local, std::string remote, sftp::trans
   if (!impl_) return done(make_error_code(errc::connection_closed));
   auto op = std::make_shared<fast_put_op>();
   op->client = *this;
+  op->impl = impl_;
   op->chunk = chunk_for(options, impl_->max_write());
   op->local = local_file(::open(local.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
