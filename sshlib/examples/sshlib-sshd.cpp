@@ -5,7 +5,7 @@
 //               [--authorized-keys FILE] [--password-file FILE] [--allow-env PATTERN]...
 //               [--max-sessions N] [--max-connections N] [--threads N] [--verbose]
 //               [--no-tcp-forwarding] [--no-streamlocal-forwarding] [--no-agent-forwarding]
-//               [--gateway-ports] [--streamlocal-bind-unlink]
+//               [--gateway-ports] [--streamlocal-bind-unlink] [--sftp-root DIR]
 //
 // --port 0 lets the kernel pick a port. The first line on stdout is always
 // "listening on ADDR:PORT"; logs go to stderr. Only the user the server runs as may log in,
@@ -15,7 +15,8 @@
 // env (names matching an --allow-env pattern; default LANG and LC_*), exec and shell (the
 // user's shell, `-c command` for exec, in the user's home directory), window-change,
 // signal (to the command's process group), exit-status / exit-signal, then EOF and CLOSE.
-// The sftp subsystem is refused for now.
+// The sftp subsystem serves the tree under --sftp-root, confined to it (sshlib::sftp_server);
+// without --sftp-root it is refused with a message.
 //
 // Forwarding (sshd/forwarding.cpp), each kind on unless its --no-* flag is given; a refused
 // channel open carries the reason (ssh prints it), a refused global request is logged:
@@ -45,6 +46,7 @@
 // Threads: --threads N runs N workers, each an io_context on its own thread; a connection,
 // its sessions and its child processes stay on the worker that accepted it for life.
 #include <sshlib/server.hpp>
+#include <sshlib/sftp_server.hpp>
 #include <sshlib/terminal_modes.hpp>
 #include <sshlib/terminal_modes_posix.hpp>
 
@@ -112,6 +114,7 @@ struct options {
   std::vector<std::string> generated_host_keys;  // created when missing
   std::string authorized_keys, password_file;
   std::vector<std::string> allow_env = {"LANG", "LC_*"};
+  std::string sftp_root;  // empty: the sftp subsystem is refused
   unsigned max_sessions = 10, max_connections = 100, threads = 1;
   bool verbose = false;
   sshd::forwarding_settings forwarding;
@@ -434,8 +437,18 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void on_subsystem(sshlib::channel_request req) {
+    if (req.text() == "sftp" && !s_.opts.sftp_root.empty() && !started_) {
+      started_ = true;
+      req.accept();
+      sshlib::sftp_server_options o;
+      if (s_.opts.verbose) o.debug = [](std::string_view m) { log_line("sftp: ", m); };
+      sshlib::sftp_server::async_serve_directory(ch_, s_.opts.sftp_root, std::move(o), [](error_code ec) {
+        if (ec) log_line("sftp session ended: ", ec.message());
+      });
+      return;
+    }
     const std::string why = req.text() == "sftp"
-                                ? "the sftp subsystem is not available yet\n"
+                                ? "the sftp subsystem is off (no --sftp-root)\n"
                                 : "subsystem " + req.text() + " is not supported\n";
     log_line("subsystem ", req.text(), " refused");
     // The message goes out before the FAILURE, so `ssh -s` prints it.
@@ -813,7 +826,7 @@ int usage() {
          "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n"
          "                   [--no-tcp-forwarding] [--no-streamlocal-forwarding] "
          "[--no-agent-forwarding]\n"
-         "                   [--gateway-ports] [--streamlocal-bind-unlink]\n";
+         "                   [--gateway-ports] [--streamlocal-bind-unlink] [--sftp-root DIR]\n";
   return 2;
 }
 
@@ -875,6 +888,8 @@ options parse_options(int argc, char** argv) {
       o.max_connections = parse_count(a, v, 1, 100000);
     else if (a == "--threads")
       o.threads = parse_count(a, v, 1, 256);
+    else if (a == "--sftp-root")
+      o.sftp_root = v;
     else
       throw std::invalid_argument("unknown flag " + a);
   }

@@ -88,7 +88,7 @@ TEST_F(SshdExample, SftpSubsystemIsRefusedWithAMessage) {
   const auto r = ssh({"-s"}, "sftp");
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 255);
-  EXPECT_NE(r.err.find("the sftp subsystem is not available yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the sftp subsystem is off (no --sftp-root)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("subsystem request failed"), std::string::npos) << r.err;
 }
 

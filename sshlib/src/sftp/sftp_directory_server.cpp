@@ -1,0 +1,186 @@
+// sftp_server::async_serve_directory: frames requests from the channel, answers each with
+// local_filesystem, and writes the replies back in order. Reading pauses while more than
+// max_queued_replies bytes of replies wait for the channel, so a client that sends requests
+// without reading replies cannot grow our memory.
+#include "sftp/sftp_codec.hpp"
+#include "sftp/sftp_local_filesystem.hpp"
+
+#include <sshlib/error.hpp>
+#include <sshlib/sftp_server.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cstring>
+#include <deque>
+
+namespace sshlib {
+namespace asio = boost::asio;
+using boost::system::error_code;
+namespace protocol = sftp::protocol;
+
+namespace {
+
+constexpr std::size_t read_chunk = 256 * 1024;
+constexpr std::size_t write_batch = 256 * 1024;
+constexpr std::size_t max_queued_replies = 4 * 1024 * 1024;
+
+class directory_session : public std::enable_shared_from_this<directory_session> {
+public:
+  directory_session(channel ch, sftp::local_filesystem fs, sftp_server_options options,
+                    detail::completion<error_code> done)
+      : ch_(std::move(ch)), fs_(std::move(fs)), options_(std::move(options)), done_(std::move(done)) {}
+
+  void start() { read_more(); }
+
+private:
+  std::size_t queued() const {
+    std::size_t n = writing_.size();
+    for (const auto& b : out_) n += b.size();
+    return n;
+  }
+
+  void read_more() {
+    if (ended_ || closing_ || read_pending_) return;
+    if (queued() > max_queued_replies) return;  // resumed by write_next once replies drain
+    if (input_.size() - used_ < read_chunk) input_.resize(used_ + read_chunk);
+    read_pending_ = true;
+    ch_.async_read_some(asio::buffer(input_.data() + used_, input_.size() - used_),
+                        [self = shared_from_this()](error_code ec, std::size_t n) {
+                          self->read_pending_ = false;
+                          if (ec) return self->on_end(ec);
+                          self->on_bytes(n);
+                        });
+  }
+
+  void on_end(error_code ec) {
+    if (ec != asio::error::eof) return finish(ec);
+    closing_ = true;  // the client is done: answer what it sent, then close
+    if (!write_in_progress_ && out_.empty()) finish(error_code{});
+  }
+
+  void on_bytes(std::size_t n) {
+    used_ += n;
+    std::size_t pos = 0;
+    while (!ended_ && used_ - pos >= protocol::frame_header_size) {
+      auto length = protocol::decode_frame_header(byte_view(input_.data() + pos, protocol::frame_header_size));
+      if (!length) return fail("bad frame: " + length.error().message());
+      const std::size_t whole = protocol::frame_header_size + *length;
+      if (used_ - pos < whole) {
+        if (input_.size() < whole) {
+          std::memmove(input_.data(), input_.data() + pos, used_ - pos);
+          used_ -= pos;
+          pos = 0;
+          input_.resize(whole + read_chunk);
+        }
+        break;
+      }
+      const byte_view payload(input_.data() + pos + protocol::frame_header_size, *length);
+      pos += whole;
+      answer(payload);
+    }
+    if (ended_) return;
+    if (pos > 0) {
+      std::memmove(input_.data(), input_.data() + pos, used_ - pos);
+      used_ -= pos;
+    }
+    read_more();
+  }
+
+  void answer(byte_view payload) {
+    auto request = protocol::decode_request(payload);
+    if (!request) {
+      const auto id = protocol::request_id(payload);
+      if (!initialised_ || !id) return fail("bad request before INIT or without an id: " + request.error().message());
+      debug("request " + std::to_string(*id) + " refused: " + request.error().message());
+      const bool unknown = request.error().code == make_error_code(errc::sftp_unknown_message);
+      return reply(protocol::status_response{*id, unknown ? sftp::status_code::op_unsupported : sftp::status_code::bad_message,
+                                             request.error().message(), "en"});
+    }
+    if (std::holds_alternative<protocol::init_request>(*request)) {
+      if (initialised_) return fail("a second INIT");
+      initialised_ = true;
+      return reply(sftp::local_filesystem::version());
+    }
+    if (!initialised_) return fail("a request before INIT");
+    reply(fs_.handle(*request));
+  }
+
+  void reply(const protocol::response& r) {
+    auto packet = protocol::encode_response(r);
+    if (!packet) return fail("cannot encode a reply: " + packet.error().message());
+    out_.push_back(std::move(*packet));
+    write_next();
+  }
+
+  void write_next() {
+    if (write_in_progress_ || ended_) return;
+    if (out_.empty()) {
+      if (closing_) return finish(error_code{});
+      return read_more();
+    }
+    writing_.clear();
+    while (!out_.empty() && (writing_.empty() || writing_.size() + out_.front().size() <= write_batch)) {
+      writing_.insert(writing_.end(), out_.front().begin(), out_.front().end());
+      out_.pop_front();
+    }
+    write_in_progress_ = true;
+    asio::async_write(ch_, asio::buffer(writing_), [self = shared_from_this()](error_code ec, std::size_t) {
+      self->write_in_progress_ = false;
+      self->writing_.clear();
+      if (ec) return self->finish(ec);
+      self->write_next();
+      self->read_more();
+    });
+  }
+
+  void fail(const std::string& why) {
+    debug("session ends: " + why);
+    finish(make_error_code(errc::sftp_protocol_error));
+  }
+
+  void finish(error_code ec) {
+    if (ended_) return;
+    ended_ = true;
+    ch_.send_eof();
+    ch_.close();
+    auto d = std::move(done_);
+    d(ec);
+  }
+
+  void debug(const std::string& line) const {
+    if (options_.debug) options_.debug(line);
+  }
+
+  channel ch_;
+  sftp::local_filesystem fs_;
+  sftp_server_options options_;
+  detail::completion<error_code> done_;
+  bytes input_;
+  std::size_t used_ = 0;
+  std::deque<bytes> out_;
+  bytes writing_;
+  bool write_in_progress_ = false;
+  bool read_pending_ = false;
+  bool initialised_ = false;
+  bool closing_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+void sftp_server::serve_directory(channel ch, std::string root, sftp_server_options options,
+                                  detail::completion<error_code> done) {
+  sftp::local_filesystem_options fs_options;
+  fs_options.max_open_handles = options.max_open_handles;
+  fs_options.read_only = options.read_only;
+  auto fs = sftp::local_filesystem::open(root, fs_options);
+  if (!fs) {
+    if (options.debug) options.debug("cannot serve " + root + ": " + fs.error().message());
+    ch.close();
+    return done(fs.error().code);
+  }
+  std::make_shared<directory_session>(std::move(ch), std::move(*fs), std::move(options), std::move(done))->start();
+}
+
+}  // namespace sshlib
