@@ -4,8 +4,9 @@
 // sshlib/src/sftp/sftp_local_filesystem.hpp for exactly what is guaranteed). The per-request
 // handler API of the seed's server mode is planned (docs/ssh2-api-map.md).
 //
-// Requests are answered in order, one at a time, with blocking file I/O on the calling
-// thread: a slow disk delays that thread's other connections.
+// Requests are decoded on the channel's thread and answered in order, one at a time per
+// session, on a small process-wide pool of file-I/O threads (2): a slow disk delays other
+// SFTP sessions but not the connections' own traffic.
 #pragma once
 
 #include <sshlib/channel.hpp>

@@ -1,7 +1,10 @@
-// sftp_server::async_serve_directory: frames requests from the channel, answers each with
-// local_filesystem, and writes the replies back in order. Reading pauses while more than
-// max_queued_replies bytes of replies wait for the channel, so a client that sends requests
-// without reading replies cannot grow our memory.
+// sftp_server::async_serve_directory: frames and decodes requests on the channel's thread,
+// answers each with local_filesystem on a file-I/O thread (a strand of a small process-wide
+// pool, so one session's requests run in order), and writes the replies back in that order.
+// File I/O off the connection's thread lets decryption and disk work overlap, as sshd's
+// separate sftp-server process does. Reading pauses while max_requests_in_flight requests
+// are with the file thread or more than max_queued_replies bytes of replies wait for the
+// channel, so a client that sends requests without reading replies cannot grow our memory.
 #include "sftp/sftp_codec.hpp"
 #include "sftp/sftp_local_filesystem.hpp"
 
@@ -9,6 +12,9 @@
 #include <sshlib/sftp_server.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 
 #include <cstring>
@@ -24,12 +30,25 @@ namespace {
 constexpr std::size_t read_chunk = 256 * 1024;
 constexpr std::size_t write_batch = 256 * 1024;
 constexpr std::size_t max_queued_replies = 4 * 1024 * 1024;
+constexpr std::size_t max_requests_in_flight = 64;
+
+// The threads that run every session's file I/O. Never destroyed: sessions may outlive
+// main's locals, and an exiting process need not join them.
+asio::thread_pool& file_io_pool() {
+  static auto* pool = std::make_unique<asio::thread_pool>(2).release();
+  return *pool;
+}
 
 class directory_session : public std::enable_shared_from_this<directory_session> {
 public:
   directory_session(channel ch, sftp::local_filesystem fs, sftp_server_options options,
                     detail::completion<error_code> done)
-      : ch_(std::move(ch)), fs_(std::move(fs)), options_(std::move(options)), done_(std::move(done)) {}
+      : ch_(std::move(ch)),
+        executor_(ch_.get_executor()),
+        file_io_(asio::make_strand(file_io_pool())),
+        fs_(std::move(fs)),
+        options_(std::move(options)),
+        done_(std::move(done)) {}
 
   void start() { read_more(); }
 
@@ -42,7 +61,8 @@ private:
 
   void read_more() {
     if (ended_ || closing_ || read_pending_) return;
-    if (queued() > max_queued_replies) return;  // resumed by write_next once replies drain
+    // Resumed by write_next once replies drain, and by on_answer.
+    if (queued() > max_queued_replies || in_flight_ >= max_requests_in_flight) return;
     if (input_.size() - used_ < read_chunk) input_.resize(used_ + read_chunk);
     read_pending_ = true;
     ch_.async_read_some(asio::buffer(input_.data() + used_, input_.size() - used_),
@@ -56,7 +76,7 @@ private:
   void on_end(error_code ec) {
     if (ec != asio::error::eof) return finish(ec);
     closing_ = true;  // the client is done: answer what it sent, then close
-    if (!write_in_progress_ && out_.empty()) finish(error_code{});
+    if (!write_in_progress_ && out_.empty() && in_flight_ == 0) finish(error_code{});
   }
 
   void on_bytes(std::size_t n) {
@@ -103,7 +123,21 @@ private:
       return reply(sftp::local_filesystem::version());
     }
     if (!initialised_) return fail("a request before INIT");
-    reply(fs_.handle(*request));
+    // The file thread answers; the op goes there and comes back whole, so the session is
+    // never released (and destroyed) on the file thread.
+    ++in_flight_;
+    asio::post(file_io_, [self = shared_from_this(), r = std::move(*request)]() mutable {
+      auto answer = self->fs_.handle(r);
+      auto ex = self->executor_;
+      asio::post(ex, [self = std::move(self), answer = std::move(answer)]() mutable { self->on_answer(answer); });
+    });
+  }
+
+  void on_answer(const protocol::response& r) {
+    --in_flight_;
+    if (ended_) return;
+    reply(r);
+    read_more();
   }
 
   void reply(const protocol::response& r) {
@@ -116,7 +150,7 @@ private:
   void write_next() {
     if (write_in_progress_ || ended_) return;
     if (out_.empty()) {
-      if (closing_) return finish(error_code{});
+      if (closing_ && in_flight_ == 0) return finish(error_code{});
       return read_more();
     }
     writing_.clear();
@@ -153,7 +187,10 @@ private:
   }
 
   channel ch_;
-  sftp::local_filesystem fs_;
+  asio::any_io_executor executor_;  // the channel's: everything but fs_ lives here
+  asio::strand<asio::thread_pool::executor_type> file_io_;
+  sftp::local_filesystem fs_;  // used on file_io_ only
+  std::size_t in_flight_ = 0;  // requests with the file thread
   sftp_server_options options_;
   detail::completion<error_code> done_;
   bytes input_;
