@@ -28,6 +28,7 @@
 namespace sshlib {
 
 class sftp_client_impl;
+class sftp_file;
 
 namespace sftp {
 
@@ -173,6 +174,17 @@ public:
     sftp::file_attributes a;
     a.permissions = mode;
     return async_fsetstat(h, std::move(a), std::forward<Token>(token));
+  }
+
+  /// Opens a file as an Asio stream (the seed's createReadStream / createWriteStream):
+  /// sftp_file reads and writes at its position, which each operation advances. With
+  /// open_mode::append the position starts at the file's size (servers such as OpenSSH's
+  /// ignore the flag itself). Completion: void(error_code, sftp_file).
+  template <class Token>
+  auto async_open_file(std::string path, sftp::open_mode mode, sftp::file_attributes attrs, Token&& token) {
+    return initiate<sftp_file>(token, [this, p = std::move(path), mode, a = std::move(attrs)](auto done) mutable {
+      do_open_file(std::move(p), mode, std::move(a), std::move(done));
+    });
   }
 
   // ---- directories ---------------------------------------------------------------------
@@ -418,6 +430,7 @@ private:
   static void open_on(client& c, sftp_options options, done_t<sftp_client> done);
   void do_open(std::string path, sftp::open_mode mode, sftp::file_attributes attrs, done_t<sftp::handle> done);
   void do_close(sftp::handle h, done_t<> done);
+  void do_open_file(std::string path, sftp::open_mode mode, sftp::file_attributes attrs, done_t<sftp_file> done);
   void do_read(const sftp::handle& h, std::uint64_t offset, boost::asio::mutable_buffer b, done_t<std::size_t> done);
   void do_write(const sftp::handle& h, std::uint64_t offset, boost::asio::const_buffer b, done_t<> done);
   void do_fstat(const sftp::handle& h, done_t<sftp::file_attributes> done);
@@ -447,6 +460,71 @@ private:
   void do_users_groups(std::vector<std::uint32_t> uids, std::vector<std::uint32_t> gids, done_t<sftp::user_group_names> done);
 
   std::shared_ptr<sftp_client_impl> impl_;
+};
+
+/// An open remote file as an Asio AsyncReadStream and AsyncWriteStream (asio::async_read,
+/// async_write, Beast's buffers all work on it). Reads end with asio::error::eof at the end
+/// of the file. One read or write at a time, as for any Asio stream; the object must
+/// outlive its operations. Closing is explicit (async_close): a destructor cannot wait.
+class sftp_file {
+public:
+  using executor_type = boost::asio::any_io_executor;
+
+  sftp_file() = default;
+  sftp_file(sftp_client client, sftp::handle handle, std::uint64_t position = 0)
+      : client_(std::move(client)), handle_(std::move(handle)), position_(position) {}
+
+  executor_type get_executor() const { return client_.get_executor(); }
+  const sftp::handle& handle() const noexcept { return handle_; }
+  /// Where the next read or write happens (the seed's `start`).
+  std::uint64_t position() const noexcept { return position_; }
+  void seek(std::uint64_t position) noexcept { position_ = position; }
+
+  /// Completion: void(error_code, std::size_t); asio::error::eof at the end of the file.
+  template <class MutableBufferSequence, class Token>
+  auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](auto handler, boost::asio::mutable_buffer b) {
+          do_read_some(b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+        },
+        token, first_of(buffers));
+  }
+  /// Writes the first buffer whole. Completion: void(error_code, std::size_t).
+  template <class ConstBufferSequence, class Token>
+  auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](auto handler, boost::asio::const_buffer b) {
+          do_write_some(b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+        },
+        token, first_of_const(buffers));
+  }
+  /// Closes the handle on the server. Completion: void(error_code).
+  template <class Token>
+  auto async_close(Token&& token) {
+    return client_.async_close(handle_, std::forward<Token>(token));
+  }
+
+private:
+  template <class Buffers>
+  static boost::asio::mutable_buffer first_of(const Buffers& buffers) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      if (boost::asio::mutable_buffer b(*it); b.size() > 0) return b;
+    }
+    return {};
+  }
+  template <class Buffers>
+  static boost::asio::const_buffer first_of_const(const Buffers& buffers) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      if (boost::asio::const_buffer b(*it); b.size() > 0) return b;
+    }
+    return {};
+  }
+  void do_read_some(boost::asio::mutable_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
+  void do_write_some(boost::asio::const_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
+
+  sftp_client client_;
+  sftp::handle handle_;
+  std::uint64_t position_ = 0;
 };
 
 }  // namespace sshlib

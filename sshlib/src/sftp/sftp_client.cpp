@@ -4,6 +4,8 @@
 
 #include <sshlib/error.hpp>
 
+#include <boost/asio/error.hpp>
+
 #include <memory>
 
 namespace sshlib {
@@ -340,6 +342,43 @@ void sftp_client::do_users_groups(std::vector<std::uint32_t> uids, std::vector<s
                   [done = std::move(done)](error_code ec, protocol::users_groups_reply r) mutable {
                     done(ec, sftp::user_group_names{std::move(r.user_names), std::move(r.group_names)});
                   }));
+}
+
+}  // namespace sshlib
+
+namespace sshlib {
+
+// ---- sftp_file -------------------------------------------------------------------------
+
+void sftp_client::do_open_file(std::string path, sftp::open_mode mode, sftp::file_attributes attrs,
+                               done_t<sftp_file> done) {
+  if (no_session(impl_, done)) return;
+  do_open(std::move(path), mode, std::move(attrs), [c = *this, mode, done = std::move(done)](error_code ec, sftp::handle h) mutable {
+    if (ec) return done(ec, sftp_file{});
+    if (!sftp::has_flag(mode, sftp::open_mode::append)) return done(error_code{}, sftp_file(c, std::move(h)));
+    auto handle = h;
+    c.async_fstat(handle, [c, h = std::move(h), done = std::move(done)](error_code fstat_ec, sftp::file_attributes a) mutable {
+      if (fstat_ec) return done(fstat_ec, sftp_file{});
+      done(error_code{}, sftp_file(c, std::move(h), a.size.value_or(0)));
+    });
+  });
+}
+
+void sftp_file::do_read_some(boost::asio::mutable_buffer b, detail::completion<error_code, std::size_t> done) {
+  if (b.size() == 0) return done(error_code{}, 0);
+  client_.async_read(handle_, position_, b, [this, done = std::move(done)](error_code ec, std::size_t n) mutable {
+    if (ec == sftp::status_code::eof) return done(boost::asio::error::eof, 0);
+    if (!ec) position_ += n;
+    done(ec, ec ? 0 : n);
+  });
+}
+
+void sftp_file::do_write_some(boost::asio::const_buffer b, detail::completion<error_code, std::size_t> done) {
+  if (b.size() == 0) return done(error_code{}, 0);
+  client_.async_write(handle_, position_, b, [this, n = b.size(), done = std::move(done)](error_code ec) mutable {
+    if (!ec) position_ += n;
+    done(ec, ec ? 0 : n);
+  });
 }
 
 }  // namespace sshlib

@@ -8,6 +8,9 @@
 
 #include <sshlib/sftp_client.hpp>
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -329,6 +332,41 @@ TEST_F(SftpClientOnSshd, ManyRequestsAtOnceWithFewOutstanding) {
     EXPECT_FALSE(stop);
     EXPECT_EQ(done, 40);  // replies come in request order from OpenSSH, all before the last
     for (int i = 0; i < 40; ++i) EXPECT_EQ(sizes[static_cast<std::size_t>(i)], static_cast<std::uint64_t>(i));
+  });
+}
+
+TEST_F(SftpClientOnSshd, FilesAreAsioStreams) {
+  const std::string text = random_text(1500 * 1024 + 3, 9);
+  with_sftp([&](sftp_client& s, asio::io_context& io) {
+    auto [o, out] = wait<sftp_file>(io, [&](auto h) {
+      s.async_open_file(path("stream"), sftp::open_mode::write | sftp::open_mode::create | sftp::open_mode::truncate,
+                        sftp::file_attributes{}, h);
+    });
+    ASSERT_FALSE(o) << o.message();
+    auto [w, written] = wait<std::size_t>(io, [&](auto h) { asio::async_write(out, asio::buffer(text), h); });
+    ASSERT_FALSE(w) << w.message();
+    EXPECT_EQ(written, text.size());
+    EXPECT_EQ(out.position(), text.size());
+    wait<>(io, [&](auto h) { out.async_close(h); });
+    EXPECT_EQ(read_local(files_ / "stream"), text);
+
+    // Append starts at the end; reading from a seek position runs to EOF.
+    auto [oa, app] = wait<sftp_file>(io, [&](auto h) {
+      s.async_open_file(path("stream"), sftp::open_mode::write | sftp::open_mode::append, sftp::file_attributes{}, h);
+    });
+    ASSERT_FALSE(oa);
+    EXPECT_EQ(app.position(), text.size());
+    wait<std::size_t>(io, [&](auto h) { asio::async_write(app, asio::buffer(std::string("END")), h); });
+    wait<>(io, [&](auto h) { app.async_close(h); });
+
+    auto [or_, in] = wait<sftp_file>(io, [&](auto h) { s.async_open_file(path("stream"), sftp::open_mode::read, sftp::file_attributes{}, h); });
+    ASSERT_FALSE(or_);
+    in.seek(1000);
+    std::string back;
+    auto [r, n] = wait<std::size_t>(io, [&](auto h) { asio::async_read(in, asio::dynamic_buffer(back), h); });
+    EXPECT_EQ(r, asio::error::eof);
+    EXPECT_EQ(back, text.substr(1000) + "END");
+    wait<>(io, [&](auto h) { in.async_close(h); });
   });
 }
 
