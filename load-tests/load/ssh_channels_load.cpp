@@ -7,6 +7,8 @@
 //
 // Usage: ssh_channels_load --port P --key FILE [--host H] [--user U] [--channels K]
 //                          [--mib N per channel] [--direction down|up] [--cipher NAME]
+#include "load_common.hpp"
+
 #include <sshlib/client.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -97,24 +99,9 @@ int main(int argc, char** argv) {
     else return usage();
   }
   if (o.port == 0 || o.key_file.empty()) return usage();
-  std::ifstream in(o.key_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string pem = text.str();
-  auto key = sshlib::parse_key(sshlib::byte_view(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
-  if (!key) {
-    std::cerr << o.key_file << ": " << key.error().message() << "\n";
-    return 1;
-  }
-  sshlib::client_config cfg;
-  cfg.username = o.user;
-  cfg.private_key = *key;
-  if (!o.cipher.empty()) {
-    if (auto r = cfg.algorithms.set(sshlib::algorithm_category::cipher, {o.cipher}); !r) {
-      std::cerr << "cipher " << o.cipher << ": " << r.error().message() << "\n";
-      return 2;
-    }
-  }
+  auto settings = load::client_settings(o.user, o.key_file, o.cipher);
+  if (!settings) return 1;
+  sshlib::client_config cfg = std::move(*settings);
 
   asio::io_context io;
   sshlib::client c(io.get_executor());

@@ -9,6 +9,8 @@
 //                         [--connections N] [--concurrency C] [--hold-file PATH]
 // With --hold-file, once every connection is open the program writes the file and waits
 // until it is removed (the script samples the server's memory meanwhile).
+#include "load_common.hpp"
+
 #include <sshlib/client.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -115,15 +117,8 @@ int main(int argc, char** argv) {
     else return usage();
   }
   if (o.port == 0 || o.key_file.empty()) return usage();
-  std::ifstream in(o.key_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string pem = text.str();
-  auto key = sshlib::parse_key(sshlib::byte_view(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
-  if (!key) {
-    std::cerr << o.key_file << ": " << key.error().message() << "\n";
-    return 1;
-  }
+  auto key = load::read_key(o.key_file);
+  if (!key) return 1;
 
   asio::io_context io;
   load_state s{o, *key, io, {}, {}, {}, 0, 0, 0, {}};

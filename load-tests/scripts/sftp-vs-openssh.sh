@@ -61,10 +61,14 @@ ours_port=
 if [[ -x $ours ]]; then
   mkdir -p "$dir/ours-root"
   ours_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # Ready when its first stdout line says where it listens.
+  mkfifo "$dir/ours.out"
   "$ours" --listen 127.0.0.1 --port "$ours_port" --host-key "$dir/host" --authorized-keys "$dir/authorized_keys" \
-    --sftp-root "$dir/ours-root" > "$dir/ours.log" 2>&1 &
+    --sftp-root "$dir/ours-root" > "$dir/ours.out" 2> "$dir/ours.log" &
   ours_pid=$!
-  for _ in $(seq 100); do grep -q listening "$dir/ours.log" && break; sleep 0.1; done
+  exec 3< "$dir/ours.out"
+  read -r -t 30 first_line <&3 || { echo "sshlib-sshd did not start: $(cat "$dir/ours.log")" >&2; exit 1; }
+  [[ $first_line == "listening on 127.0.0.1:$ours_port" ]] || { echo "sshlib-sshd: $first_line" >&2; exit 1; }
   echo "[127.0.0.1]:$ours_port $(cat "$dir/host.pub")" >> "$dir/known_hosts"
 fi
 server_rows=()

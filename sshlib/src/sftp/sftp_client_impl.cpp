@@ -7,7 +7,6 @@
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 namespace sshlib {
 namespace asio = boost::asio;
@@ -17,8 +16,6 @@ namespace protocol = sftp::protocol;
 namespace {
 // Requests are batched into one channel write up to this size.
 constexpr std::size_t write_batch = 256 * 1024;
-// The receive buffer grows to hold the largest packet; reads ask for at least this much.
-constexpr std::size_t read_chunk = 256 * 1024;
 }  // namespace
 
 sftp_client_impl::sftp_client_impl(channel ch, sftp_options options)
@@ -56,12 +53,13 @@ std::size_t sftp_client_impl::max_write() const noexcept {
 
 void sftp_client_impl::send(protocol::request request, reply_handler on_reply) {
   if (failed_) return on_reply(*failed_, nullptr);
+  const std::uint32_t id = next_id_++;
   std::visit(
-      [this](auto& m) {
-        if constexpr (requires { m.id; }) m.id = next_id_++;
+      [id](auto& m) {
+        if constexpr (requires { m.id; }) m.id = id;
       },
       request);
-  queued q{std::move(request), std::move(on_reply)};
+  queued q{id, std::move(request), std::move(on_reply)};
   if (pending_.size() >= options_.max_outstanding_requests) {
     waiting_.push_back(std::move(q));
     return;
@@ -72,9 +70,8 @@ void sftp_client_impl::send(protocol::request request, reply_handler on_reply) {
 void sftp_client_impl::transmit(queued q) {
   auto packet = protocol::encode_request(q.request);
   if (!packet) return q.on_reply(packet.error().code, nullptr);
-  const auto id = protocol::request_id(byte_view(*packet).subspan(4));
-  if (options_.debug) debug("sending request " + std::to_string(id.value_or(0)) + " (" + std::to_string(packet->size()) + " bytes)");
-  pending_.emplace(id.value_or(0), std::move(q.on_reply));
+  if (options_.debug) debug("sending request " + std::to_string(q.id) + " (" + std::to_string(packet->size()) + " bytes)");
+  pending_.emplace(q.id, std::move(q.on_reply));
   outgoing_.push_back(std::move(*packet));
   write_next();
 }
@@ -98,45 +95,28 @@ void sftp_client_impl::write_next() {
 
 void sftp_client_impl::read_more() {
   if (failed_) return;
-  if (input_.size() - input_used_ < read_chunk) input_.resize(input_used_ + read_chunk);
-  channel_.async_read_some(asio::buffer(input_.data() + input_used_, input_.size() - input_used_),
-                           [weak = weak_from_this()](error_code ec, std::size_t n) {
-                             auto self = weak.lock();
-                             if (!self) return;
-                             if (ec) {
-                               return self->fail(make_error_code(errc::connection_closed),
-                                                 ec == asio::error::eof ? "the server ended the SFTP channel"
-                                                                        : "reading the channel failed: " + ec.message());
-                             }
-                             self->on_bytes(n);
-                           });
+  const auto space = input_.prepare();
+  channel_.async_read_some(asio::buffer(space.data(), space.size()), [weak = weak_from_this()](error_code ec, std::size_t n) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (ec) {
+      return self->fail(make_error_code(errc::connection_closed),
+                        ec == asio::error::eof ? "the server ended the SFTP channel"
+                                               : "reading the channel failed: " + ec.message());
+    }
+    self->on_bytes(n);
+  });
 }
 
 void sftp_client_impl::on_bytes(std::size_t n) {
-  input_used_ += n;
-  std::size_t pos = 0;
-  while (input_used_ - pos >= protocol::frame_header_size) {
-    auto length = protocol::decode_frame_header(byte_view(input_.data() + pos, protocol::frame_header_size));
-    if (!length) return fail(length.error().code, "bad reply: " + length.error().message());
-    const std::size_t whole = protocol::frame_header_size + *length;
-    if (input_used_ - pos < whole) {
-      // Room for the rest of this packet, so the next read can complete it.
-      if (input_.size() < whole) {
-        std::memmove(input_.data(), input_.data() + pos, input_used_ - pos);
-        input_used_ -= pos;
-        pos = 0;
-        input_.resize(whole + read_chunk);
-      }
-      break;
-    }
-    auto reply = protocol::decode_response(byte_view(input_.data() + pos + protocol::frame_header_size, *length));
-    pos += whole;
+  input_.commit(n);
+  while (true) {
+    auto payload = input_.next();
+    if (!payload) return fail(payload.error().code, "bad reply: " + payload.error().message());
+    if (!*payload) break;
+    auto reply = protocol::decode_response(**payload);
     if (!reply) return fail(make_error_code(errc::sftp_protocol_error), "bad reply: " + reply.error().message());
     if (!dispatch(std::move(*reply))) return;
-  }
-  if (pos > 0) {
-    std::memmove(input_.data(), input_.data() + pos, input_used_ - pos);
-    input_used_ -= pos;
   }
   read_more();
 }

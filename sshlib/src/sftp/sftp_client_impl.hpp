@@ -5,6 +5,7 @@
 #pragma once
 
 #include "sftp/sftp_codec.hpp"
+#include "sftp/sftp_frame_buffer.hpp"
 #include "sftp/sftp_messages.hpp"
 
 #include <sshlib/detail/unique_function.hpp>
@@ -50,6 +51,7 @@ public:
 
 private:
   struct queued {
+    std::uint32_t id;
     sftp::protocol::request request;
     reply_handler on_reply;
   };
@@ -70,8 +72,7 @@ private:
   std::deque<bytes> outgoing_;  // encoded, not yet handed to the channel
   bytes writing_;               // what the channel is writing now
   bool write_in_progress_ = false;
-  bytes input_;                 // received, not yet framed
-  std::size_t input_used_ = 0;
+  sftp::protocol::frame_buffer input_;  // received, not yet taken as replies
   std::optional<boost::system::error_code> failed_;
   std::optional<detail::unique_function<void(boost::system::error_code)>> version_waiter_;
   std::vector<std::pair<std::string, std::string>> extensions_;

@@ -6,6 +6,7 @@
 // are with the file thread or more than max_queued_replies bytes of replies wait for the
 // channel, so a client that sends requests without reading replies cannot grow our memory.
 #include "sftp/sftp_codec.hpp"
+#include "sftp/sftp_frame_buffer.hpp"
 #include "sftp/sftp_local_filesystem.hpp"
 
 #include <sshlib/error.hpp>
@@ -17,7 +18,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 
-#include <cstring>
 #include <deque>
 
 namespace sshlib {
@@ -27,7 +27,6 @@ namespace protocol = sftp::protocol;
 
 namespace {
 
-constexpr std::size_t read_chunk = 256 * 1024;
 constexpr std::size_t write_batch = 256 * 1024;
 constexpr std::size_t max_queued_replies = 4 * 1024 * 1024;
 constexpr std::size_t max_requests_in_flight = 64;
@@ -63,9 +62,9 @@ private:
     if (ended_ || closing_ || read_pending_) return;
     // Resumed by write_next once replies drain, and by on_answer.
     if (queued() > max_queued_replies || in_flight_ >= max_requests_in_flight) return;
-    if (input_.size() - used_ < read_chunk) input_.resize(used_ + read_chunk);
+    const auto space = input_.prepare();
     read_pending_ = true;
-    ch_.async_read_some(asio::buffer(input_.data() + used_, input_.size() - used_),
+    ch_.async_read_some(asio::buffer(space.data(), space.size()),
                         [self = shared_from_this()](error_code ec, std::size_t n) {
                           self->read_pending_ = false;
                           if (ec) return self->on_end(ec);
@@ -80,29 +79,12 @@ private:
   }
 
   void on_bytes(std::size_t n) {
-    used_ += n;
-    std::size_t pos = 0;
-    while (!ended_ && used_ - pos >= protocol::frame_header_size) {
-      auto length = protocol::decode_frame_header(byte_view(input_.data() + pos, protocol::frame_header_size));
-      if (!length) return fail("bad frame: " + length.error().message());
-      const std::size_t whole = protocol::frame_header_size + *length;
-      if (used_ - pos < whole) {
-        if (input_.size() < whole) {
-          std::memmove(input_.data(), input_.data() + pos, used_ - pos);
-          used_ -= pos;
-          pos = 0;
-          input_.resize(whole + read_chunk);
-        }
-        break;
-      }
-      const byte_view payload(input_.data() + pos + protocol::frame_header_size, *length);
-      pos += whole;
-      answer(payload);
-    }
-    if (ended_) return;
-    if (pos > 0) {
-      std::memmove(input_.data(), input_.data() + pos, used_ - pos);
-      used_ -= pos;
+    input_.commit(n);
+    while (!ended_) {
+      auto payload = input_.next();
+      if (!payload) return fail("bad frame: " + payload.error().message());
+      if (!*payload) break;
+      answer(**payload);
     }
     read_more();
   }
@@ -193,8 +175,7 @@ private:
   std::size_t in_flight_ = 0;  // requests with the file thread
   sftp_server_options options_;
   detail::completion<error_code> done_;
-  bytes input_;
-  std::size_t used_ = 0;
+  protocol::frame_buffer input_;
   std::deque<bytes> out_;
   bytes writing_;
   bool write_in_progress_ = false;
