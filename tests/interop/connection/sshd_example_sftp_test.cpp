@@ -3,7 +3,12 @@
 // files through it byte-exact.
 #include "sshd_example_support.hpp"
 
+#include "sftp/sftp_codec.hpp"
+#include "sftp/sftp_frame_buffer.hpp"
+
 #include <sshlib/sftp_client.hpp>
+
+#include <boost/asio/write.hpp>
 
 #include <sys/stat.h>
 
@@ -176,6 +181,80 @@ TEST_F(SshdExampleSftp, OurClientMovesFilesThroughOurServer) {
   ASSERT_TRUE(run_until(io_, [&] { return real.has_value(); }));
   EXPECT_EQ(*real, "/");
   s->close();
+  c.end();
+}
+
+// Raw bytes on the sftp subsystem: unknown and malformed requests get a STATUS naming their
+// id and the session carries on; a frame with a zero length ends it.
+TEST_F(SshdExampleSftp, MalformedRequestsGetAStatusAndABadFrameEndsTheSession) {
+  namespace protocol = sftp::protocol;
+  client c(io_.get_executor());
+  ASSERT_FALSE(connect(c, client_settings(std::nullopt)));
+  std::optional<channel> ch;
+  c.async_subsystem("sftp", [&](error_code ec, channel opened) {
+    EXPECT_FALSE(ec) << ec.message();
+    ch = std::move(opened);
+  });
+  ASSERT_TRUE(run_until(io_, [&] { return ch.has_value(); }));
+
+  protocol::frame_buffer frames;
+  auto send = [&](const bytes& raw) {
+    bool sent = false;
+    asio::async_write(*ch, asio::buffer(raw), [&](error_code ec, std::size_t) {
+      EXPECT_FALSE(ec);
+      sent = true;
+    });
+    ASSERT_TRUE(run_until(io_, [&] { return sent; }));
+  };
+  // The next reply, or nullopt once the server has ended the channel.
+  auto receive = [&]() -> std::optional<protocol::response> {
+    while (true) {
+      auto next = frames.next();
+      EXPECT_TRUE(next);
+      if (next && *next) return protocol::decode_response(**next).value();
+      std::optional<error_code> read;
+      auto space = frames.prepare();
+      ch->async_read_some(asio::buffer(space.data(), space.size()), [&](error_code ec, std::size_t n) {
+        if (!ec) frames.commit(n);
+        read = ec;
+      });
+      if (!run_until(io_, [&] { return read.has_value(); }) || *read) return std::nullopt;
+    }
+  };
+  auto packet = [](std::uint8_t type, bytes body) {
+    bytes p{0, 0, 0, 0, type};
+    p.insert(p.end(), body.begin(), body.end());
+    const auto n = static_cast<std::uint32_t>(p.size() - 4);
+    p[0] = static_cast<std::uint8_t>(n >> 24);
+    p[1] = static_cast<std::uint8_t>(n >> 16);
+    p[2] = static_cast<std::uint8_t>(n >> 8);
+    p[3] = static_cast<std::uint8_t>(n);
+    return p;
+  };
+
+  send(protocol::encode_request(protocol::init_request{}).value());
+  auto version = receive();
+  ASSERT_TRUE(version && std::holds_alternative<protocol::version_response>(*version));
+
+  send(packet(99, {0, 0, 0, 7}));  // no such message type, id 7
+  auto unknown = receive();
+  ASSERT_TRUE(unknown);
+  const auto* s1 = std::get_if<protocol::status_response>(&*unknown);
+  ASSERT_NE(s1, nullptr);
+  EXPECT_EQ(s1->id, 7u);
+  EXPECT_EQ(s1->code, sftp::status_code::op_unsupported);
+
+  send(packet(3, {0, 0, 0, 8, 0, 0, 0, 50, 'x'}));  // OPEN whose path runs past the packet
+  auto truncated = receive();
+  ASSERT_TRUE(truncated);
+  const auto* s2 = std::get_if<protocol::status_response>(&*truncated);
+  ASSERT_NE(s2, nullptr);
+  EXPECT_EQ(s2->id, 8u);
+  EXPECT_EQ(s2->code, sftp::status_code::bad_message);
+  EXPECT_FALSE(s2->message.empty());
+
+  send({0, 0, 0, 0});  // a zero length: no packet can be framed after it
+  EXPECT_FALSE(receive().has_value());
   c.end();
 }
 
