@@ -69,11 +69,10 @@ class HttpsAgentTest : public ExampleTest {
   asio::awaitable<void> serve(asio::ip::tcp::socket s) {
     asio::ssl::stream<asio::ip::tcp::socket> tls(std::move(s), tls_);
     co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
-    const std::string head = co_await answer_http(tls, "secret page\n");
-    {
+    co_await answer_http(tls, "secret page\n", [this](const std::string& head) {
       std::lock_guard lock(mutex_);
       requests_.push_back(head);
-    }
+    });
     boost::system::error_code ignored;
     co_await tls.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
   }

@@ -123,15 +123,18 @@ class listener_thread {
   std::thread thread_;
 };
 
-/// Reads one HTTP request head (at most 16 KiB) from `s`, answers 200 with `body` and
-/// Connection: close. Returns the head.
+/// Reads one HTTP request head (at most 16 KiB) from `s`, gives it to `on_head` before
+/// answering (so whoever reads the answer can rely on the head being recorded), answers
+/// 200 with `body` and Connection: close. Returns the head.
 template <class Stream>
-boost::asio::awaitable<std::string> answer_http(Stream& s, const std::string& body) {
+boost::asio::awaitable<std::string> answer_http(Stream& s, const std::string& body,
+                                                const std::function<void(const std::string&)>& on_head = {}) {
   boost::asio::streambuf in(16 * 1024);
   const std::size_t n =
       co_await boost::asio::async_read_until(s, in, "\r\n\r\n", boost::asio::use_awaitable);
   std::string head(boost::asio::buffers_begin(in.data()),
                    boost::asio::buffers_begin(in.data()) + static_cast<std::ptrdiff_t>(n));
+  if (on_head) on_head(head);
   const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
                                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   co_await boost::asio::async_write(s, boost::asio::buffer(response), boost::asio::use_awaitable);
@@ -156,11 +159,10 @@ class http_responder {
 
  private:
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket s) {
-    const std::string head = co_await answer_http(s, body_);
-    {
+    co_await answer_http(s, body_, [this](const std::string& head) {
       std::lock_guard lock(mutex_);
       requests_.push_back(head);
-    }
+    });
     boost::system::error_code ignored;
     s.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   }
