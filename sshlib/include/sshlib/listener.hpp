@@ -56,8 +56,16 @@ public:
   listener(const listener&) = delete;
   listener& operator=(const listener&) = delete;
 
+  /// Adjusts, for one accepted client, a copy of the listener's server_config before its
+  /// handshake starts: callbacks that must know the client's address (authentication by
+  /// source network, per-connection state) are set here.
+  using configure_handler = std::function<void(server_config&, const boost::asio::ip::tcp::endpoint& peer)>;
+
   /// Called for each authenticated connection. Set before listen().
   void on_connection(connection_handler handler);
+  /// Called for each accepted connection that passed the limits, before its handshake.
+  /// Set before listen().
+  void on_accept(configure_handler handler);
   /// Called for each connection dropped by a limit or failing its handshake.
   void on_rejected(std::function<void(const rejected_connection&)> handler);
 

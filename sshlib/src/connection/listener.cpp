@@ -46,6 +46,7 @@ public:
 
   connection_handler_type on_connection_;
   std::function<void(const rejected_connection&)> on_rejected_;
+  listener::configure_handler configure_;
   std::size_t open_ = 0, unauthenticated_ = 0;
 
 private:
@@ -78,7 +79,9 @@ private:
     ++open_;
     ++unauthenticated_;
     ++per_source_[source];
-    auto conn = std::make_shared<server_connection>(make_byte_stream(std::move(socket)), config_);
+    server_config config = config_;
+    if (configure_) configure_(config, peer);
+    auto conn = std::make_shared<server_connection>(make_byte_stream(std::move(socket)), std::move(config));
     std::weak_ptr<listener_state> weak = weak_from_this();
     conn->async_handshake([weak, conn, peer](error_code hec) {
       auto self = weak.lock();
@@ -118,6 +121,7 @@ listener::listener(executor_type executor, server_config config, listener_limits
 listener::~listener() { state_->close(); }
 
 void listener::on_connection(connection_handler handler) { state_->on_connection_ = std::move(handler); }
+void listener::on_accept(configure_handler handler) { state_->configure_ = std::move(handler); }
 void listener::on_rejected(std::function<void(const rejected_connection&)> handler) {
   state_->on_rejected_ = std::move(handler);
 }

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace sshlib::test {
 namespace {
 
@@ -58,6 +60,34 @@ TEST(Listener, AuthenticatedConnectionsReachTheApplicationAndAreCounted) {
   EXPECT_EQ(l.unauthenticated_count(), 0u);
   a.end();
   ASSERT_TRUE(run_until(io, [&] { return l.connection_count() == 1; }));
+}
+
+TEST(Listener, EachConnectionsConfigCanBeAdjustedForItsPeer) {
+  asio::io_context io;
+  server_config sc = accept_all();
+  sc.authentication = [](auth_request r) { r.reject(); };  // replaced per connection below
+  listener l(io.get_executor(), std::move(sc));
+  std::vector<std::string> seen;  // "user from address", as the per-connection callback saw it
+  l.on_accept([&](server_config& c, const ip::tcp::endpoint& peer) {
+    c.authentication = [&seen, peer](auth_request r) {
+      seen.push_back(r.username() + " from " + peer.address().to_string());
+      if (r.username() == "alice") return r.accept();
+      r.reject();
+    };
+  });
+  std::vector<std::shared_ptr<server_connection>> got;
+  l.on_connection([&](std::shared_ptr<server_connection> c, const ip::tcp::endpoint&) { got.push_back(std::move(c)); });
+  ASSERT_TRUE(l.listen(loopback));
+  client a(io.get_executor()), b(io.get_executor());
+  std::optional<error_code> ra, rb;
+  a.async_connect("127.0.0.1", l.local_endpoint().port(), user("alice"), [&](error_code ec) { ra = ec; });
+  b.async_connect("127.0.0.1", l.local_endpoint().port(), user("mallory"), [&](error_code ec) { rb = ec; });
+  ASSERT_TRUE(run_until(io, [&] { return ra && rb; }));
+  EXPECT_FALSE(*ra);
+  EXPECT_TRUE(*rb);
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "alice from 127.0.0.1"), seen.end());
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "mallory from 127.0.0.1"), seen.end());
 }
 
 TEST(Listener, UnauthenticatedConnectionsPerSourceAreBounded) {
