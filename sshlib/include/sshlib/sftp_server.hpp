@@ -59,7 +59,7 @@ struct sftp_server_options {
 /// not answered"), so a forgetful handler cannot hang the client. Replying after the session
 /// ended does nothing and succeeds.
 class sftp_request {
-public:
+ public:
   sftp_request(sftp_request&&) noexcept;
   sftp_request& operator=(sftp_request&&) noexcept;
   sftp_request(const sftp_request&) = delete;
@@ -93,9 +93,10 @@ public:
   /// users-groups-by-id (one name per id asked, in order; empty for an unknown id).
   result<void> reply_fs_info(const sftp::fs_info& info);
   result<void> reply_limits(const sftp::server_limits& limits);
-  result<void> reply_user_group_names(std::vector<std::string> user_names, std::vector<std::string> group_names);
+  result<void> reply_user_group_names(std::vector<std::string> user_names,
+                                      std::vector<std::string> group_names);
 
-private:
+ private:
   friend class sftp_detail::server_session;
   sftp_request(std::shared_ptr<sftp_detail::server_session> session, std::uint32_t id) noexcept;
   result<void> deliver(result<bytes> packet);
@@ -109,7 +110,7 @@ private:
 /// are called on the channel's executor, one per request in arrival order; answer through
 /// the sftp_request, at once or later from any thread. Paths are the client's bytes as sent.
 class sftp_server_handlers {
-public:
+ public:
   using extension_list = std::vector<std::pair<std::string, std::string>>;
 
   virtual ~sftp_server_handlers() = default;
@@ -122,7 +123,8 @@ public:
   virtual void on_init(std::uint32_t client_version, const extension_list& client_extensions);
 
   // Requests of draft-ietf-secsh-filexfer-02, in the seed's event order.
-  virtual void on_open(sftp_request r, std::string path, sftp::open_mode flags, sftp::file_attributes attrs);
+  virtual void on_open(sftp_request r, std::string path, sftp::open_mode flags,
+                       sftp::file_attributes attrs);
   virtual void on_read(sftp_request r, bytes handle, std::uint64_t offset, std::uint32_t length);
   virtual void on_write(sftp_request r, bytes handle, std::uint64_t offset, bytes data);
   virtual void on_fstat(sftp_request r, bytes handle);
@@ -153,10 +155,11 @@ public:
   virtual void on_limits(sftp_request r);
   virtual void on_expand_path(sftp_request r, std::string path);
   /// copy-data: a length of 0 copies to the end of the source.
-  virtual void on_copy_data(sftp_request r, bytes read_handle, std::uint64_t read_offset, std::uint64_t length,
-                            bytes write_handle, std::uint64_t write_offset);
+  virtual void on_copy_data(sftp_request r, bytes read_handle, std::uint64_t read_offset,
+                            std::uint64_t length, bytes write_handle, std::uint64_t write_offset);
   virtual void on_home_directory(sftp_request r, std::string username);
-  virtual void on_users_groups_by_id(sftp_request r, std::vector<std::uint32_t> uids, std::vector<std::uint32_t> gids);
+  virtual void on_users_groups_by_id(sftp_request r, std::vector<std::uint32_t> uids,
+                                     std::vector<std::uint32_t> gids);
   /// Any other EXTENDED request: its name and the bytes after it.
   virtual void on_extended(sftp_request r, std::string name, bytes data);
 };
@@ -166,15 +169,16 @@ public:
 /// order. A slow disk delays other SFTP sessions but not the connections' own traffic.
 /// Announces and serves every OpenSSH extension but home-directory and users-groups-by-id.
 class sftp_directory_handlers : public sftp_server_handlers {
-public:
+ public:
   /// Opens `root` (an existing directory; max_open_handles and read_only are taken from
   /// `options`). Errors: the system error of opening it (ENOENT, ENOTDIR, EACCES).
-  static result<std::shared_ptr<sftp_directory_handlers>> open(const std::string& root,
-                                                               const sftp_server_options& options = {});
+  static result<std::shared_ptr<sftp_directory_handlers>> open(
+      const std::string& root, const sftp_server_options& options = {});
   ~sftp_directory_handlers() override;
 
   extension_list extensions() const override;
-  void on_open(sftp_request r, std::string path, sftp::open_mode flags, sftp::file_attributes attrs) override;
+  void on_open(sftp_request r, std::string path, sftp::open_mode flags,
+               sftp::file_attributes attrs) override;
   void on_read(sftp_request r, bytes handle, std::uint64_t offset, std::uint32_t length) override;
   void on_write(sftp_request r, bytes handle, std::uint64_t offset, bytes data) override;
   void on_fstat(sftp_request r, bytes handle) override;
@@ -200,29 +204,30 @@ public:
   void on_lsetstat(sftp_request r, std::string path, sftp::file_attributes attrs) override;
   void on_limits(sftp_request r) override;
   void on_expand_path(sftp_request r, std::string path) override;
-  void on_copy_data(sftp_request r, bytes read_handle, std::uint64_t read_offset, std::uint64_t length,
-                    bytes write_handle, std::uint64_t write_offset) override;
+  void on_copy_data(sftp_request r, bytes read_handle, std::uint64_t read_offset,
+                    std::uint64_t length, bytes write_handle, std::uint64_t write_offset) override;
 
   struct impl;  // sshlib/src/sftp/sftp_directory_handlers.cpp
   /// Used by open(); an impl cannot be made elsewhere.
   explicit sftp_directory_handlers(std::shared_ptr<impl> i) noexcept;
 
-private:
+ private:
   std::shared_ptr<impl> impl_;
 };
 
 class sftp_server {
-public:
+ public:
   /// Serves `ch` with `handlers` until the client ends the session (channel EOF or CLOSE),
   /// then closes the channel and lets go of the handlers. Completion: void(error_code):
   /// success when the client ended it; errc::sftp_protocol_error for a client that sends a
   /// malformed frame or no INIT first (the channel is closed); a channel error.
   template <class Token>
-  static auto async_serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers, sftp_server_options options,
-                          Token&& token) {
+  static auto async_serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers,
+                          sftp_server_options options, Token&& token) {
     const auto executor = ch.get_executor();
     return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
-        [executor](auto handler, channel c, std::shared_ptr<sftp_server_handlers> h, sftp_server_options o) {
+        [executor](auto handler, channel c, std::shared_ptr<sftp_server_handlers> h,
+                   sftp_server_options o) {
           serve(std::move(c), std::move(h), std::move(o),
                 detail::erase_handler<boost::system::error_code>(std::move(handler), executor));
         },
@@ -232,18 +237,21 @@ public:
   /// async_serve with sftp_directory_handlers::open(root, options). Completion as
   /// async_serve's, or the error of opening `root` (the channel is closed).
   template <class Token>
-  static auto async_serve_directory(channel ch, std::string root, sftp_server_options options, Token&& token) {
+  static auto async_serve_directory(channel ch, std::string root, sftp_server_options options,
+                                    Token&& token) {
     const auto executor = ch.get_executor();
     return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
         [executor](auto handler, channel c, std::string r, sftp_server_options o) {
-          serve_directory(std::move(c), std::move(r), std::move(o),
-                          detail::erase_handler<boost::system::error_code>(std::move(handler), executor));
+          serve_directory(
+              std::move(c), std::move(r), std::move(o),
+              detail::erase_handler<boost::system::error_code>(std::move(handler), executor));
         },
         token, std::move(ch), std::move(root), std::move(options));
   }
 
-private:
-  static void serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers, sftp_server_options options,
+ private:
+  static void serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers,
+                    sftp_server_options options,
                     detail::completion<boost::system::error_code> done);
   static void serve_directory(channel ch, std::string root, sftp_server_options options,
                               detail::completion<boost::system::error_code> done);

@@ -70,8 +70,8 @@ void run(const std::shared_ptr<sftp_directory_handlers::impl>& i, sftp_request r
 
 }  // namespace
 
-result<std::shared_ptr<sftp_directory_handlers>> sftp_directory_handlers::open(const std::string& root,
-                                                                                const sftp_server_options& options) {
+result<std::shared_ptr<sftp_directory_handlers>> sftp_directory_handlers::open(
+    const std::string& root, const sftp_server_options& options) {
   sftp::local_filesystem_options fs_options;
   fs_options.max_open_handles = options.max_open_handles;
   fs_options.read_only = options.read_only;
@@ -80,12 +80,14 @@ result<std::shared_ptr<sftp_directory_handlers>> sftp_directory_handlers::open(c
   return std::make_shared<sftp_directory_handlers>(std::make_shared<impl>(std::move(*fs)));
 }
 
-sftp_directory_handlers::sftp_directory_handlers(std::shared_ptr<impl> i) noexcept : impl_(std::move(i)) {}
+sftp_directory_handlers::sftp_directory_handlers(std::shared_ptr<impl> i) noexcept
+    : impl_(std::move(i)) {}
 sftp_directory_handlers::~sftp_directory_handlers() = default;
 
 sftp_server_handlers::extension_list sftp_directory_handlers::extensions() const {
   extension_list out;
-  for (auto& e : sftp::local_filesystem::version().extensions) out.emplace_back(std::move(e.name), std::move(e.data));
+  for (auto& e : sftp::local_filesystem::version().extensions)
+    out.emplace_back(std::move(e.name), std::move(e.data));
   return out;
 }
 
@@ -98,7 +100,8 @@ void sftp_directory_handlers::on_open(sftp_request r, std::string path, sftp::op
   run(impl_, std::move(r), std::move(q));
 }
 
-void sftp_directory_handlers::on_read(sftp_request r, bytes handle, std::uint64_t offset, std::uint32_t length) {
+void sftp_directory_handlers::on_read(sftp_request r, bytes handle, std::uint64_t offset,
+                                      std::uint32_t length) {
   protocol::read_request q;
   q.handle = std::move(handle);
   q.offset = offset;
@@ -106,7 +109,8 @@ void sftp_directory_handlers::on_read(sftp_request r, bytes handle, std::uint64_
   run(impl_, std::move(r), std::move(q));
 }
 
-void sftp_directory_handlers::on_write(sftp_request r, bytes handle, std::uint64_t offset, bytes data) {
+void sftp_directory_handlers::on_write(sftp_request r, bytes handle, std::uint64_t offset,
+                                       bytes data) {
   protocol::write_request q;
   q.handle = std::move(handle);
   q.offset = offset;
@@ -146,7 +150,8 @@ Request with_paths(std::string old_path, std::string new_path) {
 void sftp_directory_handlers::on_fstat(sftp_request r, bytes handle) {
   run(impl_, std::move(r), with_handle<protocol::fstat_request>(std::move(handle)));
 }
-void sftp_directory_handlers::on_fsetstat(sftp_request r, bytes handle, sftp::file_attributes attrs) {
+void sftp_directory_handlers::on_fsetstat(sftp_request r, bytes handle,
+                                          sftp::file_attributes attrs) {
   auto q = with_handle<protocol::fsetstat_request>(std::move(handle));
   q.attrs = std::move(attrs);
   run(impl_, std::move(r), std::move(q));
@@ -178,24 +183,33 @@ void sftp_directory_handlers::on_realpath(sftp_request r, std::string path) {
 void sftp_directory_handlers::on_readlink(sftp_request r, std::string path) {
   run(impl_, std::move(r), with_path<protocol::readlink_request>(std::move(path)));
 }
-void sftp_directory_handlers::on_setstat(sftp_request r, std::string path, sftp::file_attributes attrs) {
-  run(impl_, std::move(r), with_path_attrs<protocol::setstat_request>(std::move(path), std::move(attrs)));
+void sftp_directory_handlers::on_setstat(sftp_request r, std::string path,
+                                         sftp::file_attributes attrs) {
+  run(impl_, std::move(r),
+      with_path_attrs<protocol::setstat_request>(std::move(path), std::move(attrs)));
 }
-void sftp_directory_handlers::on_mkdir(sftp_request r, std::string path, sftp::file_attributes attrs) {
-  run(impl_, std::move(r), with_path_attrs<protocol::mkdir_request>(std::move(path), std::move(attrs)));
+void sftp_directory_handlers::on_mkdir(sftp_request r, std::string path,
+                                       sftp::file_attributes attrs) {
+  run(impl_, std::move(r),
+      with_path_attrs<protocol::mkdir_request>(std::move(path), std::move(attrs)));
 }
-void sftp_directory_handlers::on_rename(sftp_request r, std::string old_path, std::string new_path) {
-  run(impl_, std::move(r), with_paths<protocol::rename_request>(std::move(old_path), std::move(new_path)));
+void sftp_directory_handlers::on_rename(sftp_request r, std::string old_path,
+                                        std::string new_path) {
+  run(impl_, std::move(r),
+      with_paths<protocol::rename_request>(std::move(old_path), std::move(new_path)));
 }
-void sftp_directory_handlers::on_symlink(sftp_request r, std::string link_path, std::string target_path) {
+void sftp_directory_handlers::on_symlink(sftp_request r, std::string link_path,
+                                         std::string target_path) {
   // local_filesystem takes OpenSSH's wire order: the link's text first, then its name.
   protocol::symlink_request q;
   q.link_path = std::move(target_path);
   q.target_path = std::move(link_path);
   run(impl_, std::move(r), std::move(q));
 }
-void sftp_directory_handlers::on_posix_rename(sftp_request r, std::string old_path, std::string new_path) {
-  run(impl_, std::move(r), with_paths<protocol::posix_rename_request>(std::move(old_path), std::move(new_path)));
+void sftp_directory_handlers::on_posix_rename(sftp_request r, std::string old_path,
+                                              std::string new_path) {
+  run(impl_, std::move(r),
+      with_paths<protocol::posix_rename_request>(std::move(old_path), std::move(new_path)));
 }
 void sftp_directory_handlers::on_statvfs(sftp_request r, std::string path) {
   run(impl_, std::move(r), with_path<protocol::statvfs_request>(std::move(path)));
@@ -203,21 +217,28 @@ void sftp_directory_handlers::on_statvfs(sftp_request r, std::string path) {
 void sftp_directory_handlers::on_fstatvfs(sftp_request r, bytes handle) {
   run(impl_, std::move(r), with_handle<protocol::fstatvfs_request>(std::move(handle)));
 }
-void sftp_directory_handlers::on_hardlink(sftp_request r, std::string old_path, std::string new_path) {
-  run(impl_, std::move(r), with_paths<protocol::hardlink_request>(std::move(old_path), std::move(new_path)));
+void sftp_directory_handlers::on_hardlink(sftp_request r, std::string old_path,
+                                          std::string new_path) {
+  run(impl_, std::move(r),
+      with_paths<protocol::hardlink_request>(std::move(old_path), std::move(new_path)));
 }
 void sftp_directory_handlers::on_fsync(sftp_request r, bytes handle) {
   run(impl_, std::move(r), with_handle<protocol::fsync_request>(std::move(handle)));
 }
-void sftp_directory_handlers::on_lsetstat(sftp_request r, std::string path, sftp::file_attributes attrs) {
-  run(impl_, std::move(r), with_path_attrs<protocol::lsetstat_request>(std::move(path), std::move(attrs)));
+void sftp_directory_handlers::on_lsetstat(sftp_request r, std::string path,
+                                          sftp::file_attributes attrs) {
+  run(impl_, std::move(r),
+      with_path_attrs<protocol::lsetstat_request>(std::move(path), std::move(attrs)));
 }
-void sftp_directory_handlers::on_limits(sftp_request r) { run(impl_, std::move(r), protocol::limits_request{}); }
+void sftp_directory_handlers::on_limits(sftp_request r) {
+  run(impl_, std::move(r), protocol::limits_request{});
+}
 void sftp_directory_handlers::on_expand_path(sftp_request r, std::string path) {
   run(impl_, std::move(r), with_path<protocol::expand_path_request>(std::move(path)));
 }
-void sftp_directory_handlers::on_copy_data(sftp_request r, bytes read_handle, std::uint64_t read_offset,
-                                           std::uint64_t length, bytes write_handle, std::uint64_t write_offset) {
+void sftp_directory_handlers::on_copy_data(sftp_request r, bytes read_handle,
+                                           std::uint64_t read_offset, std::uint64_t length,
+                                           bytes write_handle, std::uint64_t write_offset) {
   protocol::copy_data_request q;
   q.read_handle = std::move(read_handle);
   q.read_offset = read_offset;

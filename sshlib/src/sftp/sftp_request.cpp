@@ -10,10 +10,13 @@ namespace sshlib {
 namespace protocol = sftp::protocol;
 
 namespace {
-result<bytes> encode(protocol::response r) { return protocol::encode_response(r); }
+result<bytes> encode(protocol::response r) {
+  return protocol::encode_response(r);
+}
 }  // namespace
 
-sftp_request::sftp_request(std::shared_ptr<sftp_detail::server_session> session, std::uint32_t id) noexcept
+sftp_request::sftp_request(std::shared_ptr<sftp_detail::server_session> session,
+                           std::uint32_t id) noexcept
     : session_(std::move(session)), id_(id) {}
 
 sftp_request::sftp_request(sftp_request&& other) noexcept
@@ -33,7 +36,9 @@ sftp_request::~sftp_request() {
 }
 
 result<void> sftp_request::deliver(result<bytes> packet) {
-  if (!session_) return error(errc::invalid_value, "SFTP request " + std::to_string(id_) + " was answered already");
+  if (!session_)
+    return error(errc::invalid_value,
+                 "SFTP request " + std::to_string(id_) + " was answered already");
   if (!packet) return packet.error();
   auto session = std::move(session_);
   session->deliver(std::move(*packet));
@@ -96,7 +101,9 @@ result<bytes> extended_packet(std::uint32_t id, const protocol::extended_reply_b
 }
 }  // namespace
 
-result<void> sftp_request::reply_fs_info(const sftp::fs_info& info) { return deliver(extended_packet(id_, info)); }
+result<void> sftp_request::reply_fs_info(const sftp::fs_info& info) {
+  return deliver(extended_packet(id_, info));
+}
 
 result<void> sftp_request::reply_limits(const sftp::server_limits& limits) {
   return deliver(extended_packet(id_, limits));

@@ -9,58 +9,110 @@ namespace protocol = sftp::protocol;
 
 namespace {
 void unsupported(sftp_request& r, std::string_view what) {
-  (void)r.reply_status(sftp::status_code::op_unsupported, std::string(what) + " is not supported by this server");
+  (void)r.reply_status(sftp::status_code::op_unsupported,
+                       std::string(what) + " is not supported by this server");
 }
 }  // namespace
 
 void sftp_server_handlers::on_init(std::uint32_t, const extension_list&) {}
-void sftp_server_handlers::on_open(sftp_request r, std::string, sftp::open_mode, sftp::file_attributes) {
+void sftp_server_handlers::on_open(sftp_request r, std::string, sftp::open_mode,
+                                   sftp::file_attributes) {
   unsupported(r, "OPEN");
 }
-void sftp_server_handlers::on_read(sftp_request r, bytes, std::uint64_t, std::uint32_t) { unsupported(r, "READ"); }
-void sftp_server_handlers::on_write(sftp_request r, bytes, std::uint64_t, bytes) { unsupported(r, "WRITE"); }
-void sftp_server_handlers::on_fstat(sftp_request r, bytes) { unsupported(r, "FSTAT"); }
-void sftp_server_handlers::on_fsetstat(sftp_request r, bytes, sftp::file_attributes) { unsupported(r, "FSETSTAT"); }
-void sftp_server_handlers::on_close(sftp_request r, bytes) { unsupported(r, "CLOSE"); }
-void sftp_server_handlers::on_opendir(sftp_request r, std::string) { unsupported(r, "OPENDIR"); }
-void sftp_server_handlers::on_readdir(sftp_request r, bytes) { unsupported(r, "READDIR"); }
-void sftp_server_handlers::on_lstat(sftp_request r, std::string) { unsupported(r, "LSTAT"); }
-void sftp_server_handlers::on_stat(sftp_request r, std::string) { unsupported(r, "STAT"); }
-void sftp_server_handlers::on_remove(sftp_request r, std::string) { unsupported(r, "REMOVE"); }
-void sftp_server_handlers::on_rmdir(sftp_request r, std::string) { unsupported(r, "RMDIR"); }
-void sftp_server_handlers::on_realpath(sftp_request r, std::string) { unsupported(r, "REALPATH"); }
-void sftp_server_handlers::on_readlink(sftp_request r, std::string) { unsupported(r, "READLINK"); }
-void sftp_server_handlers::on_setstat(sftp_request r, std::string, sftp::file_attributes) { unsupported(r, "SETSTAT"); }
-void sftp_server_handlers::on_mkdir(sftp_request r, std::string, sftp::file_attributes) { unsupported(r, "MKDIR"); }
-void sftp_server_handlers::on_rename(sftp_request r, std::string, std::string) { unsupported(r, "RENAME"); }
-void sftp_server_handlers::on_symlink(sftp_request r, std::string, std::string) { unsupported(r, "SYMLINK"); }
+void sftp_server_handlers::on_read(sftp_request r, bytes, std::uint64_t, std::uint32_t) {
+  unsupported(r, "READ");
+}
+void sftp_server_handlers::on_write(sftp_request r, bytes, std::uint64_t, bytes) {
+  unsupported(r, "WRITE");
+}
+void sftp_server_handlers::on_fstat(sftp_request r, bytes) {
+  unsupported(r, "FSTAT");
+}
+void sftp_server_handlers::on_fsetstat(sftp_request r, bytes, sftp::file_attributes) {
+  unsupported(r, "FSETSTAT");
+}
+void sftp_server_handlers::on_close(sftp_request r, bytes) {
+  unsupported(r, "CLOSE");
+}
+void sftp_server_handlers::on_opendir(sftp_request r, std::string) {
+  unsupported(r, "OPENDIR");
+}
+void sftp_server_handlers::on_readdir(sftp_request r, bytes) {
+  unsupported(r, "READDIR");
+}
+void sftp_server_handlers::on_lstat(sftp_request r, std::string) {
+  unsupported(r, "LSTAT");
+}
+void sftp_server_handlers::on_stat(sftp_request r, std::string) {
+  unsupported(r, "STAT");
+}
+void sftp_server_handlers::on_remove(sftp_request r, std::string) {
+  unsupported(r, "REMOVE");
+}
+void sftp_server_handlers::on_rmdir(sftp_request r, std::string) {
+  unsupported(r, "RMDIR");
+}
+void sftp_server_handlers::on_realpath(sftp_request r, std::string) {
+  unsupported(r, "REALPATH");
+}
+void sftp_server_handlers::on_readlink(sftp_request r, std::string) {
+  unsupported(r, "READLINK");
+}
+void sftp_server_handlers::on_setstat(sftp_request r, std::string, sftp::file_attributes) {
+  unsupported(r, "SETSTAT");
+}
+void sftp_server_handlers::on_mkdir(sftp_request r, std::string, sftp::file_attributes) {
+  unsupported(r, "MKDIR");
+}
+void sftp_server_handlers::on_rename(sftp_request r, std::string, std::string) {
+  unsupported(r, "RENAME");
+}
+void sftp_server_handlers::on_symlink(sftp_request r, std::string, std::string) {
+  unsupported(r, "SYMLINK");
+}
 void sftp_server_handlers::on_posix_rename(sftp_request r, std::string, std::string) {
   unsupported(r, "posix-rename@openssh.com");
 }
-void sftp_server_handlers::on_statvfs(sftp_request r, std::string) { unsupported(r, "statvfs@openssh.com"); }
-void sftp_server_handlers::on_fstatvfs(sftp_request r, bytes) { unsupported(r, "fstatvfs@openssh.com"); }
+void sftp_server_handlers::on_statvfs(sftp_request r, std::string) {
+  unsupported(r, "statvfs@openssh.com");
+}
+void sftp_server_handlers::on_fstatvfs(sftp_request r, bytes) {
+  unsupported(r, "fstatvfs@openssh.com");
+}
 void sftp_server_handlers::on_hardlink(sftp_request r, std::string, std::string) {
   unsupported(r, "hardlink@openssh.com");
 }
-void sftp_server_handlers::on_fsync(sftp_request r, bytes) { unsupported(r, "fsync@openssh.com"); }
+void sftp_server_handlers::on_fsync(sftp_request r, bytes) {
+  unsupported(r, "fsync@openssh.com");
+}
 void sftp_server_handlers::on_lsetstat(sftp_request r, std::string, sftp::file_attributes) {
   unsupported(r, "lsetstat@openssh.com");
 }
-void sftp_server_handlers::on_limits(sftp_request r) { unsupported(r, "limits@openssh.com"); }
-void sftp_server_handlers::on_expand_path(sftp_request r, std::string) { unsupported(r, "expand-path@openssh.com"); }
-void sftp_server_handlers::on_copy_data(sftp_request r, bytes, std::uint64_t, std::uint64_t, bytes, std::uint64_t) {
+void sftp_server_handlers::on_limits(sftp_request r) {
+  unsupported(r, "limits@openssh.com");
+}
+void sftp_server_handlers::on_expand_path(sftp_request r, std::string) {
+  unsupported(r, "expand-path@openssh.com");
+}
+void sftp_server_handlers::on_copy_data(sftp_request r, bytes, std::uint64_t, std::uint64_t, bytes,
+                                        std::uint64_t) {
   unsupported(r, "copy-data");
 }
-void sftp_server_handlers::on_home_directory(sftp_request r, std::string) { unsupported(r, "home-directory"); }
+void sftp_server_handlers::on_home_directory(sftp_request r, std::string) {
+  unsupported(r, "home-directory");
+}
 void sftp_server_handlers::on_users_groups_by_id(sftp_request r, std::vector<std::uint32_t>,
                                                  std::vector<std::uint32_t>) {
   unsupported(r, "users-groups-by-id@openssh.com");
 }
-void sftp_server_handlers::on_extended(sftp_request r, std::string name, bytes) { unsupported(r, name); }
+void sftp_server_handlers::on_extended(sftp_request r, std::string name, bytes) {
+  unsupported(r, name);
+}
 
 namespace sftp_detail {
 
-void dispatch(sftp_server_handlers& h, sftp_request r, protocol::request&& request, bool openssh_symlink_order) {
+void dispatch(sftp_server_handlers& h, sftp_request r, protocol::request&& request,
+              bool openssh_symlink_order) {
   std::visit(
       [&](auto&& q) {
         using T = std::decay_t<decltype(q)>;
@@ -131,7 +183,8 @@ void dispatch(sftp_server_handlers& h, sftp_request r, protocol::request&& reque
         } else if constexpr (std::is_same_v<T, protocol::users_groups_by_id_request>) {
           h.on_users_groups_by_id(std::move(r), std::move(q.uids), std::move(q.gids));
         } else {
-          static_assert(std::is_same_v<T, protocol::extended_request>, "every request type is dispatched");
+          static_assert(std::is_same_v<T, protocol::extended_request>,
+                        "every request type is dispatched");
           h.on_extended(std::move(r), std::move(q.name), std::move(q.data));
         }
       },

@@ -46,11 +46,12 @@ void server_session::read_more() {
   if (queued() > max_queued_replies || in_flight_ >= options_.max_requests_in_flight) return;
   const auto space = input_.prepare();
   read_pending_ = true;
-  ch_.async_read_some(asio::buffer(space.data(), space.size()), [self = shared_from_this()](error_code ec, std::size_t n) {
-    self->read_pending_ = false;
-    if (ec) return self->on_end(ec);
-    self->on_bytes(n);
-  });
+  ch_.async_read_some(asio::buffer(space.data(), space.size()),
+                      [self = shared_from_this()](error_code ec, std::size_t n) {
+                        self->read_pending_ = false;
+                        if (ec) return self->on_end(ec);
+                        self->on_bytes(n);
+                      });
 }
 
 void server_session::on_end(error_code ec) {
@@ -74,19 +75,22 @@ void server_session::answer(byte_view payload) {
   auto request = protocol::decode_request(payload);
   if (!request) {
     const auto id = protocol::request_id(payload);
-    if (!initialised_ || !id) return fail("bad request before INIT or without an id: " + request.error().message());
+    if (!initialised_ || !id)
+      return fail("bad request before INIT or without an id: " + request.error().message());
     debug("request " + std::to_string(*id) + " refused: " + request.error().message());
     const bool unknown = request.error().code == make_error_code(errc::sftp_unknown_message);
     ++in_flight_;
-    (void)make_request(*id).reply_status(unknown ? sftp::status_code::op_unsupported : sftp::status_code::bad_message,
-                                         request.error().message());
+    (void)make_request(*id).reply_status(
+        unknown ? sftp::status_code::op_unsupported : sftp::status_code::bad_message,
+        request.error().message());
     return;
   }
   if (auto* init = std::get_if<protocol::init_request>(&*request)) {
     if (initialised_) return fail("a second INIT");
     initialised_ = true;
     protocol::version_response version;
-    for (auto& [name, data] : handlers_->extensions()) version.extensions.push_back({std::move(name), std::move(data)});
+    for (auto& [name, data] : handlers_->extensions())
+      version.extensions.push_back({std::move(name), std::move(data)});
     auto packet = protocol::encode_response(version);
     if (!packet) return fail("cannot encode VERSION: " + packet.error().message());
     queue(std::move(*packet));
@@ -98,11 +102,14 @@ void server_session::answer(byte_view payload) {
   if (!initialised_) return fail("a request before INIT");
   const auto id = protocol::request_id(payload);
   ++in_flight_;
-  dispatch(*handlers_, make_request(id.value_or(0)), std::move(*request), options_.openssh_symlink_order);
+  dispatch(*handlers_, make_request(id.value_or(0)), std::move(*request),
+           options_.openssh_symlink_order);
 }
 
 void server_session::deliver(bytes packet) {
-  asio::post(executor_, [self = shared_from_this(), p = std::move(packet)]() mutable { self->on_reply(std::move(p)); });
+  asio::post(executor_, [self = shared_from_this(), p = std::move(packet)]() mutable {
+    self->on_reply(std::move(p));
+  });
 }
 
 void server_session::on_reply(bytes packet) {
@@ -129,19 +136,21 @@ void server_session::write_next() {
     out_.pop_front();
   } else {
     writing_.clear();
-    while (!out_.empty() && (writing_.empty() || writing_.size() + out_.front().size() <= write_batch)) {
+    while (!out_.empty() &&
+           (writing_.empty() || writing_.size() + out_.front().size() <= write_batch)) {
       writing_.insert(writing_.end(), out_.front().begin(), out_.front().end());
       out_.pop_front();
     }
   }
   write_in_progress_ = true;
-  asio::async_write(ch_, asio::buffer(writing_), [self = shared_from_this()](error_code ec, std::size_t) {
-    self->write_in_progress_ = false;
-    self->writing_.clear();
-    if (ec) return self->finish(ec);
-    self->write_next();
-    self->read_more();
-  });
+  asio::async_write(ch_, asio::buffer(writing_),
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      self->write_in_progress_ = false;
+                      self->writing_.clear();
+                      if (ec) return self->finish(ec);
+                      self->write_next();
+                      self->read_more();
+                    });
 }
 
 void server_session::fail(const std::string& why) {
@@ -165,14 +174,15 @@ void server_session::debug(const std::string& line) const {
 
 }  // namespace sftp_detail
 
-void sftp_server::serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers, sftp_server_options options,
+void sftp_server::serve(channel ch, std::shared_ptr<sftp_server_handlers> handlers,
+                        sftp_server_options options,
                         detail::completion<boost::system::error_code> done) {
   if (!handlers) {
     ch.close();
     return done(make_error_code(errc::invalid_value));
   }
-  std::make_shared<sftp_detail::server_session>(std::move(ch), std::move(handlers), std::move(options),
-                                                std::move(done))
+  std::make_shared<sftp_detail::server_session>(std::move(ch), std::move(handlers),
+                                                std::move(options), std::move(done))
       ->start();
 }
 

@@ -16,9 +16,9 @@
 namespace sshlib::sftp_detail {
 
 class server_session : public std::enable_shared_from_this<server_session> {
-public:
-  server_session(channel ch, std::shared_ptr<sftp_server_handlers> handlers, sftp_server_options options,
-                 detail::completion<boost::system::error_code> done);
+ public:
+  server_session(channel ch, std::shared_ptr<sftp_server_handlers> handlers,
+                 sftp_server_options options, detail::completion<boost::system::error_code> done);
 
   void start() { read_more(); }
 
@@ -28,7 +28,7 @@ public:
   /// A request of this session: what the handlers get.
   sftp_request make_request(std::uint32_t id) { return sftp_request(shared_from_this(), id); }
 
-private:
+ private:
   std::size_t queued() const;
   void read_more();
   void on_end(boost::system::error_code ec);

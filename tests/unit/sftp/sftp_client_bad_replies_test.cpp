@@ -31,7 +31,8 @@ struct raw_sftp_pair : auth_loopback {
   std::optional<error_code> started;
   std::optional<sftp_client> sftp;
 
-  explicit raw_sftp_pair(std::function<void(channel)> server_script) : script(std::move(server_script)) {
+  explicit raw_sftp_pair(std::function<void(channel)> server_script)
+      : script(std::move(server_script)) {
     server_config sc;
     sc.authentication = [](auth_request r) { r.accept(); };
     sc.auth_methods = {"none"};
@@ -59,16 +60,20 @@ const bytes version_packet = {0, 0, 0, 5, 2, 0, 0, 0, 3};
 // and the second with `reply`.
 void version_then(channel ch, bytes reply) {
   auto buf = std::make_shared<std::array<std::uint8_t, 4096>>();
-  ch.async_read_some(asio::buffer(*buf), [ch, buf, reply = std::move(reply)](error_code ec, std::size_t) mutable {
-    if (ec) return;
-    asio::async_write(ch, asio::buffer(version_packet), [ch, buf, reply = std::move(reply)](error_code, std::size_t) mutable {
-      ch.async_read_some(asio::buffer(*buf), [ch, buf, reply = std::move(reply)](error_code rec, std::size_t) mutable {
-        if (rec) return;
-        auto out = std::make_shared<bytes>(std::move(reply));
-        asio::async_write(ch, asio::buffer(*out), [out](error_code, std::size_t) {});
+  ch.async_read_some(
+      asio::buffer(*buf), [ch, buf, reply = std::move(reply)](error_code ec, std::size_t) mutable {
+        if (ec) return;
+        asio::async_write(
+            ch, asio::buffer(version_packet),
+            [ch, buf, reply = std::move(reply)](error_code, std::size_t) mutable {
+              ch.async_read_some(asio::buffer(*buf), [ch, buf, reply = std::move(reply)](
+                                                         error_code rec, std::size_t) mutable {
+                if (rec) return;
+                auto out = std::make_shared<bytes>(std::move(reply));
+                asio::async_write(ch, asio::buffer(*out), [out](error_code, std::size_t) {});
+              });
+            });
       });
-    });
-  });
 }
 
 error_code stat_error(raw_sftp_pair& p) {
@@ -79,7 +84,9 @@ error_code stat_error(raw_sftp_pair& p) {
 }
 
 TEST(SftpClientBadReplies, AFrameLongerThanTheLimitEndsTheSession) {
-  raw_sftp_pair p([](channel ch) { version_then(ch, bytes{0x7f, 0xff, 0xff, 0xff, 105, 0, 0, 0, 0}); });
+  raw_sftp_pair p([](channel ch) {
+    version_then(ch, bytes{0x7f, 0xff, 0xff, 0xff, 105, 0, 0, 0, 0});
+  });
   ASSERT_FALSE(p.started.value_or(error_code{})) << p.started->message();
   EXPECT_EQ(stat_error(p), errc::length_exceeds_limit);
   // The session is over: a later operation fails at once.

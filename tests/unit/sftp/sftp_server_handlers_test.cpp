@@ -32,7 +32,9 @@ bool run_until(asio::io_context& io, Pred done) {
   return done();
 }
 
-bytes to_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
+bytes to_bytes(std::string_view s) {
+  return bytes(s.begin(), s.end());
+}
 
 // Files in a map, answered at once on the channel's executor.
 struct memory_files : sftp_server_handlers {
@@ -47,10 +49,12 @@ struct memory_files : sftp_server_handlers {
   }
   void on_init(std::uint32_t version, const extension_list&) override { client_version = version; }
 
-  void on_open(sftp_request r, std::string path, sftp::open_mode flags, sftp::file_attributes) override {
+  void on_open(sftp_request r, std::string path, sftp::open_mode flags,
+               sftp::file_attributes) override {
     auto it = files.find(path);
     if (it == files.end()) {
-      if (!sftp::has_flag(flags, sftp::open_mode::create)) return (void)r.reply_status(sftp::status_code::no_such_file);
+      if (!sftp::has_flag(flags, sftp::open_mode::create))
+        return (void)r.reply_status(sftp::status_code::no_such_file);
       it = files.emplace(path, bytes{}).first;
     }
     if (sftp::has_flag(flags, sftp::open_mode::truncate)) it->second.clear();
@@ -100,7 +104,8 @@ struct memory_files : sftp_server_handlers {
     e.filename = "/home/" + username;
     (void)r.reply_name({e});
   }
-  void on_users_groups_by_id(sftp_request r, std::vector<std::uint32_t> uids, std::vector<std::uint32_t> gids) override {
+  void on_users_groups_by_id(sftp_request r, std::vector<std::uint32_t> uids,
+                             std::vector<std::uint32_t> gids) override {
     std::vector<std::string> users, groups;
     for (auto u : uids) users.push_back(u == 7 ? "" : "user" + std::to_string(u));
     for (auto g : gids) groups.push_back("group" + std::to_string(g));
@@ -127,7 +132,8 @@ struct sftp_pair : auth_loopback {
         r.accept();
         sftp_server_options o;
         o.debug = [this](std::string_view line) { debug_lines.emplace_back(line); };
-        sftp_server::async_serve(ch, handlers, std::move(o), [this](error_code ec) { served = ec; });
+        sftp_server::async_serve(ch, handlers, std::move(o),
+                                 [this](error_code ec) { served = ec; });
       });
     };
     run(user("alice"), std::move(sc));
@@ -157,7 +163,8 @@ TEST(SftpServerHandlers, RequestsReachTheirMembersWithTheirArguments) {
   EXPECT_EQ(files->client_version, 3u);
   EXPECT_EQ(p.sftp->extensions().size(), 2u);
 
-  auto [wrote] = p.call<>([&](auto h) { p.sftp->async_write_file("/a.txt", to_bytes("hello, handlers"), h); });
+  auto [wrote] =
+      p.call<>([&](auto h) { p.sftp->async_write_file("/a.txt", to_bytes("hello, handlers"), h); });
   ASSERT_FALSE(wrote) << wrote.message();
   EXPECT_EQ(files->files["/a.txt"], to_bytes("hello, handlers"));
   EXPECT_TRUE(files->open.empty()) << "write_file closes its handle";
@@ -166,12 +173,14 @@ TEST(SftpServerHandlers, RequestsReachTheirMembersWithTheirArguments) {
   ASSERT_FALSE(read) << read.message();
   EXPECT_EQ(data, to_bytes("hello, handlers"));
 
-  auto [stat, attrs] = p.call<sftp::file_attributes>([&](auto h) { p.sftp->async_stat("/a.txt", h); });
+  auto [stat, attrs] =
+      p.call<sftp::file_attributes>([&](auto h) { p.sftp->async_stat("/a.txt", h); });
   ASSERT_FALSE(stat);
   EXPECT_EQ(attrs.size, 15u);
   EXPECT_TRUE(attrs.is_regular_file());
 
-  auto [missing, none] = p.call<sftp::file_attributes>([&](auto h) { p.sftp->async_stat("/nope", h); });
+  auto [missing, none] =
+      p.call<sftp::file_attributes>([&](auto h) { p.sftp->async_stat("/nope", h); });
   EXPECT_EQ(missing, sftp::status_code::no_such_file);
 
   // The client sends OpenSSH's order; the handler gets the paths by meaning.
@@ -181,11 +190,14 @@ TEST(SftpServerHandlers, RequestsReachTheirMembersWithTheirArguments) {
   EXPECT_EQ(files->symlinks[0].first, "/link-to-a");
   EXPECT_EQ(files->symlinks[0].second, "/a.txt");
 
-  auto [home_ec, home] = p.call<std::string>([&](auto h) { p.sftp->async_home_directory("bob", h); });
+  auto [home_ec, home] =
+      p.call<std::string>([&](auto h) { p.sftp->async_home_directory("bob", h); });
   ASSERT_FALSE(home_ec) << home_ec.message();
   EXPECT_EQ(home, "/home/bob");
 
-  auto [names_ec, names] = p.call<sftp::user_group_names>([&](auto h) { p.sftp->async_users_groups({0, 7}, {100}, h); });
+  auto [names_ec, names] = p.call<sftp::user_group_names>([&](auto h) {
+    p.sftp->async_users_groups({0, 7}, {100}, h);
+  });
   ASSERT_FALSE(names_ec) << names_ec.message();
   EXPECT_EQ(names.users, (std::vector<std::string>{"user0", ""}));
   EXPECT_EQ(names.groups, (std::vector<std::string>{"group100"}));
@@ -203,7 +215,9 @@ TEST(SftpServerHandlers, ARequestWithoutAHandlerIsAnsweredOpUnsupported) {
 // Holds every STAT and answers when the test says, from another thread.
 struct held_stats : sftp_server_handlers {
   std::vector<std::pair<std::string, sftp_request>> held;
-  void on_stat(sftp_request r, std::string path) override { held.emplace_back(std::move(path), std::move(r)); }
+  void on_stat(sftp_request r, std::string path) override {
+    held.emplace_back(std::move(path), std::move(r));
+  }
   void on_lstat(sftp_request, std::string) override {}  // dropped unanswered
 };
 
@@ -226,7 +240,8 @@ TEST(SftpServerHandlers, RepliesMayComeLaterFromAnotherThreadAndOutOfOrder) {
   std::thread answerer([&] {
     for (int i = 1; i >= 0; --i) {
       sftp::file_attributes a;
-      a.size = h->held[static_cast<std::size_t>(i)].first.size() * 100 + static_cast<std::size_t>(i);
+      a.size =
+          h->held[static_cast<std::size_t>(i)].first.size() * 100 + static_cast<std::size_t>(i);
       EXPECT_TRUE(h->held[static_cast<std::size_t>(i)].second.reply_attrs(a).has_value());
     }
   });
@@ -279,13 +294,16 @@ struct no_removes : sftp_server_handlers {
     ++refused;
     (void)r.reply_status(sftp::status_code::permission_denied, "removing is not allowed here");
   }
-  void on_open(sftp_request r, std::string path, sftp::open_mode flags, sftp::file_attributes attrs) override {
+  void on_open(sftp_request r, std::string path, sftp::open_mode flags,
+               sftp::file_attributes attrs) override {
     dir->on_open(std::move(r), std::move(path), flags, std::move(attrs));
   }
   void on_write(sftp_request r, bytes handle, std::uint64_t offset, bytes data) override {
     dir->on_write(std::move(r), std::move(handle), offset, std::move(data));
   }
-  void on_close(sftp_request r, bytes handle) override { dir->on_close(std::move(r), std::move(handle)); }
+  void on_close(sftp_request r, bytes handle) override {
+    dir->on_close(std::move(r), std::move(handle));
+  }
 };
 
 TEST(SftpServerHandlers, DirectoryHandlersCanBeWrappedToRefuseSomeRequests) {
@@ -297,7 +315,8 @@ TEST(SftpServerHandlers, DirectoryHandlersCanBeWrappedToRefuseSomeRequests) {
   ASSERT_TRUE(p.sftp);
   EXPECT_FALSE(p.sftp->extensions().empty());
 
-  auto [wrote] = p.call<>([&](auto h) { p.sftp->async_write_file("kept.txt", to_bytes("still here"), h); });
+  auto [wrote] =
+      p.call<>([&](auto h) { p.sftp->async_write_file("kept.txt", to_bytes("still here"), h); });
   ASSERT_FALSE(wrote) << wrote.message();
   auto [rm] = p.call<>([&](auto h) { p.sftp->async_unlink("kept.txt", h); });
   EXPECT_EQ(rm, sftp::status_code::permission_denied);
