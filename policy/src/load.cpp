@@ -5,9 +5,65 @@
 
 #include <cerrno>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 namespace bastion::policy {
+
+namespace {
+
+// nlohmann keeps the last of duplicate keys silently; in a security policy
+// {"shell": false, "shell": true} must be an error. This follows the parser's events to
+// know each key's JSON pointer.
+class duplicate_key_finder {
+public:
+  explicit duplicate_key_finder(json_checker& c) : checker_(c) {}
+
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using ev = nlohmann::json::parse_event_t;
+    switch (event) {
+      case ev::object_start:
+      case ev::array_start: frames_.push_back(frame{event == ev::array_start, 0, {}, {}}); break;
+      case ev::key: {
+        auto& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) {
+          checker_.add(pointer(), "duplicate key \"" + top.key + "\" (JSON keeps only the last one)");
+        }
+        break;
+      }
+      case ev::object_end:
+      case ev::array_end:
+        frames_.pop_back();
+        next_element();
+        break;
+      case ev::value: next_element(); break;
+    }
+    return true;
+  }
+
+private:
+  struct frame {
+    bool array;
+    std::size_t index;
+    std::string key;
+    std::set<std::string, std::less<>> keys;
+  };
+
+  void next_element() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::string pointer() const {
+    std::string out;
+    for (const auto& f : frames_) out = f.array ? json_child(out, f.index) : json_child(out, f.key);
+    return out;
+  }
+
+  json_checker& checker_;
+  std::vector<frame> frames_;
+};
+
+}  // namespace
 
 load_result load_policy_document(const nlohmann::json& document, const std::string& source,
                         const std::string& base_pointer) {
@@ -36,8 +92,9 @@ load_result load_policy(std::string_view json_text, const std::string& source) {
                                                          std::to_string(max_policy_size) + " bytes"}}};
   }
   nlohmann::json document;
+  json_checker duplicates(source);
   try {
-    document = nlohmann::json::parse(json_text.begin(), json_text.end());
+    document = nlohmann::json::parse(json_text.begin(), json_text.end(), duplicate_key_finder(duplicates));
   } catch (const nlohmann::json::parse_error& e) {
     // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
     std::string message = e.what();
@@ -46,6 +103,7 @@ load_result load_policy(std::string_view json_text, const std::string& source) {
     }
     return load_result{nullptr, {problem{source, "", "not valid JSON: " + message}}};
   }
+  if (!duplicates.ok()) return load_result{nullptr, duplicates.problems()};
   return load_policy_document(document, source);
 }
 

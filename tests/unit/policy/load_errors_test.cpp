@@ -24,6 +24,15 @@ TEST_F(PolicyErrors, NotJsonGivesLineAndColumn) {
       << r.problems[0].message;
 }
 
+TEST_F(PolicyErrors, DuplicateKeysAreErrors) {
+  const auto r = load_policy(R"({"rules": [{"name": "a"}, {"name": "b", "allow": {"shell": false, "shell": true}}],
+                                 "rules": []})");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has_problem(r.problems, "/rules/1/allow/shell", "duplicate key \"shell\" (JSON keeps only the last one)"));
+  EXPECT_TRUE(has_problem(r.problems, "/rules", "duplicate key \"rules\""));
+  EXPECT_EQ(r.problems.size(), 2u) << format_problems(r.problems);
+}
+
 TEST_F(PolicyErrors, TopLevelMustBeAnObject) {
   EXPECT_TRUE(has_problem(problems_of(nlohmann::json::array()), "", "the policy must be an object, not an array"));
 }
