@@ -3,6 +3,8 @@
 #include <bastion/policy/authorization.hpp>
 #include <bastion/policy/login_name.hpp>
 
+#include "printable.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -28,12 +30,7 @@ bool matches_source(const rule& r, const ip_address& a) {
 
 bool matches_mode(const rule& r, access_mode m) { return m == access_mode::hop ? r.hop : r.terminating; }
 
-// Printable, bounded text of untrusted input for reasons.
-std::string shown(std::string_view s) {
-  std::string out;
-  for (const char c : s.substr(0, 2 * max_name_length)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
-}
+using detail::printable;
 
 grant make_grant(const rule& r, const user& u, const target& t, std::string login, access_mode mode) {
   return grant{r.name, u.name, t, std::move(login), mode, r.allow, r.limits};
@@ -64,27 +61,27 @@ access_decision match(const policy_set& p, const user& u, const target& t, const
   if (!any_target) return {decision::deny(ask), std::nullopt};
   if (!any_mode) return {decision::deny(ask + " in " + std::string(access_mode_name(mode)) + " mode"), std::nullopt};
   if (!any_source) return {decision::deny(ask + " from " + source_text), std::nullopt};
-  return {decision::deny(ask + " as " + (login ? shown(*login) : std::string("any login")) + " from " + source_text), std::nullopt};
+  return {decision::deny(ask + " as " + (login ? printable(*login) : std::string("any login")) + " from " + source_text), std::nullopt};
 }
 
 }  // namespace
 
 access_decision authorize_target(const policy_set& p, const access_request& request) {
   const auto u = p.users.find(request.user);
-  if (u == p.users.end()) return {decision::deny("unknown user \"" + shown(request.user) + "\""), std::nullopt};
+  if (u == p.users.end()) return {decision::deny("unknown user \"" + printable(request.user) + "\""), std::nullopt};
   const auto source = parse_ip_address(request.source_address);
-  if (!source) return {decision::deny("source address \"" + shown(request.source_address) + "\" is not an IP address"), std::nullopt};
+  if (!source) return {decision::deny("source address \"" + printable(request.source_address) + "\" is not an IP address"), std::nullopt};
   const auto t = p.targets.find(request.target);
-  if (t == p.targets.end()) return {decision::deny("target \"" + shown(request.target) + "\" is not defined"), std::nullopt};
+  if (t == p.targets.end()) return {decision::deny("target \"" + printable(request.target) + "\" is not defined"), std::nullopt};
   return match(p, u->second, t->second, *source, request.source_address, request.login, request.mode);
 }
 
 access_decision authorize_hop(const policy_set& p, std::string_view user, std::string_view source_address,
                               std::string_view host, std::uint16_t port) {
   const auto u = p.users.find(user);
-  if (u == p.users.end()) return {decision::deny("unknown user \"" + shown(user) + "\""), std::nullopt};
+  if (u == p.users.end()) return {decision::deny("unknown user \"" + printable(user) + "\""), std::nullopt};
   const auto source = parse_ip_address(source_address);
-  if (!source) return {decision::deny("source address \"" + shown(source_address) + "\" is not an IP address"), std::nullopt};
+  if (!source) return {decision::deny("source address \"" + printable(source_address) + "\" is not an IP address"), std::nullopt};
   auto iequal = [](std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
@@ -97,7 +94,7 @@ access_decision authorize_hop(const policy_set& p, std::string_view user, std::s
     if (!first_denial) first_denial = std::move(d);
   }
   if (first_denial) return std::move(*first_denial);
-  return {decision::deny(u->second.name + " may not hop to " + shown(host) + ":" + std::to_string(port) +
+  return {decision::deny(u->second.name + " may not hop to " + printable(host) + ":" + std::to_string(port) +
                          ": it is not a defined target"),
           std::nullopt};
 }

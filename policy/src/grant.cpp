@@ -1,6 +1,8 @@
 // Decisions inside a granted session: channels, requests and forwards (authorization.hpp).
 #include <bastion/policy/authorization.hpp>
 
+#include "printable.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -8,11 +10,7 @@ namespace bastion::policy {
 
 namespace {
 
-std::string shown(std::string_view s) {
-  std::string out;
-  for (const char c : s.substr(0, 255)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
-}
+using detail::printable;
 
 bool iequal(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -36,7 +34,7 @@ decision allow_channel(const grant& g, channel_kind kind, std::string_view subsy
     case channel_kind::agent_forwarding: return verdict(g, g.allow.agent_forwarding, "agent forwarding");
     case channel_kind::subsystem: {
       const auto& s = g.allow.subsystems;
-      return verdict(g, std::find(s.begin(), s.end(), subsystem) != s.end(), "the subsystem \"" + shown(subsystem) + "\"");
+      return verdict(g, std::find(s.begin(), s.end(), subsystem) != s.end(), "the subsystem \"" + printable(subsystem) + "\"");
     }
   }
   return decision::deny("unknown channel kind");
@@ -46,7 +44,7 @@ decision allow_local_forward(const grant& g, std::string_view host, std::uint16_
   const bool ok = std::any_of(g.allow.local_forwards.begin(), g.allow.local_forwards.end(), [&](const local_forward_rule& f) {
     return (f.host == "*" || iequal(f.host, host)) && f.ports.contains(port);
   });
-  return verdict(g, ok, "local forwards to " + shown(host) + ":" + std::to_string(port));
+  return verdict(g, ok, "local forwards to " + printable(host) + ":" + std::to_string(port));
 }
 
 decision allow_remote_forward(const grant& g, std::string_view bind_address, std::uint16_t port) {
@@ -55,7 +53,7 @@ decision allow_remote_forward(const grant& g, std::string_view bind_address, std
     const bool bind_ok = std::any_of(b.begin(), b.end(), [&](const std::string& a) { return a == "*" || iequal(a, bind_address); });
     return bind_ok && (port == 0 ? f.ports.any : f.ports.contains(port));
   });
-  const std::string where = bind_address.empty() ? std::string("the default address") : shown(bind_address);
+  const std::string where = bind_address.empty() ? std::string("the default address") : printable(bind_address);
   return verdict(g, ok, "remote forwards on " + where + ":" + std::to_string(port));
 }
 

@@ -3,6 +3,7 @@
 #include <bastion/policy/login_name.hpp>
 
 #include "parse.hpp"
+#include "printable.hpp"
 
 #include <crypt.h>
 #include <openssl/crypto.h>
@@ -131,7 +132,7 @@ decision check_password(const policy_set& p, std::string_view user,
   // Always one crypt() of the same cost class, whatever the outcome.
   const bool match = crypt_matches(usable ? password : sshlib::secret_string("x"),
                                    has_hash ? it->second.password_hash : dummy_hash());
-  const std::string who(user.substr(0, max_name_length));
+  const std::string who = detail::printable(user, max_name_length);
   if (it == p.users.end()) return decision::deny("password refused: unknown user \"" + who + "\"");
   if (!has_hash) return decision::deny("password refused: user " + who + " has no password");
   if (!usable) return decision::deny("password refused for " + who + ": longer than " +

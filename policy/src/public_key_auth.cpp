@@ -2,6 +2,8 @@
 #include <bastion/policy/authentication.hpp>
 #include <bastion/policy/login_name.hpp>
 
+#include "printable.hpp"
+
 #include <algorithm>
 
 namespace bastion::policy {
@@ -40,7 +42,7 @@ decision check_certificate(const policy_set& p, const std::string& who, const ss
                            std::uint64_t unix_now, std::string_view source_address) {
   const auto& cert = *key.certificate();
   const std::string ca_fp = fingerprint_of_blob(cert.signature_key);
-  const std::string what = "certificate \"" + cert.key_id.substr(0, 128) + "\" (serial " +
+  const std::string what = "certificate \"" + detail::printable(cert.key_id) + "\" (serial " +
                            std::to_string(cert.serial) + ", CA " + ca_fp + ")";
   const bool trusted = std::any_of(p.user_cas.begin(), p.user_cas.end(), [&](const certificate_authority& ca) {
     return ca.key.public_blob() == cert.signature_key;
@@ -69,7 +71,7 @@ decision check_certificate(const policy_set& p, const std::string& who, const ss
 
 decision check_public_key(const policy_set& p, std::string_view user, const sshlib::key& key,
                           std::uint64_t unix_now, std::string_view source_address) {
-  const std::string who(user.substr(0, max_name_length));
+  const std::string who = detail::printable(user, max_name_length);
   const auto it = p.users.find(user);
   if (it == p.users.end()) return decision::deny("public key refused: unknown user \"" + who + "\"");
   if (key.is_certificate()) return check_certificate(p, who, key, unix_now, source_address);

@@ -3,6 +3,8 @@
 #include <bastion/policy/login_name.hpp>
 #include <bastion/policy/totp.hpp>
 
+#include "printable.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -79,7 +81,7 @@ std::uint32_t hotp_value(sshlib::byte_view secret, std::uint64_t counter, unsign
 
 totp_result check_totp(const policy_set& p, std::string_view user, std::string_view code,
                        std::uint64_t unix_now, std::uint64_t last_used_step) {
-  const std::string who(user.substr(0, max_name_length));
+  const std::string who = detail::printable(user, max_name_length);
   const auto it = p.users.find(user);
   if (it == p.users.end()) return {decision::deny("TOTP refused: unknown user \"" + who + "\""), 0};
   if (!it->second.totp) return {decision::deny("TOTP refused: user " + who + " has no TOTP secret"), 0};

@@ -1,6 +1,6 @@
 // TOTP: RFC 6238 Appendix B vectors, base32, the +-1 step window and replay refusal.
-#include <bastion/policy/authentication.hpp>
 #include <bastion/policy/totp.hpp>
+#include <bastion/policy/authentication.hpp>
 
 #include "policy_fixtures.hpp"
 
