@@ -16,19 +16,22 @@ namespace {
 // {"shell": false, "shell": true} must be an error. This follows the parser's events to
 // know each key's JSON pointer.
 class duplicate_key_finder {
-public:
+ public:
   explicit duplicate_key_finder(json_checker& c) : checker_(c) {}
 
   bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using ev = nlohmann::json::parse_event_t;
     switch (event) {
       case ev::object_start:
-      case ev::array_start: frames_.push_back(frame{event == ev::array_start, 0, {}, {}}); break;
+      case ev::array_start:
+        frames_.push_back(frame{event == ev::array_start, 0, {}, {}});
+        break;
       case ev::key: {
         auto& top = frames_.back();
         top.key = parsed.get<std::string>();
         if (!top.keys.insert(top.key).second) {
-          checker_.add(pointer(), "duplicate key \"" + top.key + "\" (JSON keeps only the last one)");
+          checker_.add(pointer(),
+                       "duplicate key \"" + top.key + "\" (JSON keeps only the last one)");
         }
         break;
       }
@@ -37,12 +40,14 @@ public:
         frames_.pop_back();
         next_element();
         break;
-      case ev::value: next_element(); break;
+      case ev::value:
+        next_element();
+        break;
     }
     return true;
   }
 
-private:
+ private:
   struct frame {
     bool array;
     std::size_t index;
@@ -66,7 +71,7 @@ private:
 }  // namespace
 
 load_result load_policy_document(const nlohmann::json& document, const std::string& source,
-                        const std::string& base_pointer) {
+                                 const std::string& base_pointer) {
   json_checker c(source);
   auto out = std::make_shared<policy_set>();
   object_reader top(c, document, base_pointer, "the policy",
@@ -78,7 +83,8 @@ load_result load_policy_document(const nlohmann::json& document, const std::stri
       detail::parse_user_cas(c, *v, top.path("user_certificate_authorities"), *out);
     }
     if (const auto* v = top.find("users")) detail::parse_users(c, *v, top.path("users"), *out);
-    if (const auto* v = top.find("targets")) detail::parse_targets(c, *v, top.path("targets"), *out);
+    if (const auto* v = top.find("targets"))
+      detail::parse_targets(c, *v, top.path("targets"), *out);
     if (const auto* v = top.find("rules")) detail::parse_rules(c, *v, top.path("rules"), *out);
     detail::check_references(c, base_pointer, *out);
   }
@@ -88,17 +94,21 @@ load_result load_policy_document(const nlohmann::json& document, const std::stri
 
 load_result load_policy(std::string_view json_text, const std::string& source) {
   if (json_text.size() > max_policy_size) {
-    return load_result{nullptr, {problem{source, "", "the policy is larger than " +
-                                                         std::to_string(max_policy_size) + " bytes"}}};
+    return load_result{
+        nullptr,
+        {problem{source, "",
+                 "the policy is larger than " + std::to_string(max_policy_size) + " bytes"}}};
   }
   nlohmann::json document;
   json_checker duplicates(source);
   try {
-    document = nlohmann::json::parse(json_text.begin(), json_text.end(), duplicate_key_finder(duplicates));
+    document =
+        nlohmann::json::parse(json_text.begin(), json_text.end(), duplicate_key_finder(duplicates));
   } catch (const nlohmann::json::parse_error& e) {
     // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
     std::string message = e.what();
-    if (const auto bracket = message.find("] "); message.front() == '[' && bracket != std::string::npos) {
+    if (const auto bracket = message.find("] ");
+        message.front() == '[' && bracket != std::string::npos) {
       message.erase(0, bracket + 2);
     }
     return load_result{nullptr, {problem{source, "", "not valid JSON: " + message}}};
@@ -109,11 +119,14 @@ load_result load_policy(std::string_view json_text, const std::string& source) {
 
 load_result load_policy_file(const std::filesystem::path& path) {
   const std::string source = path.string();
-  auto fail = [&](std::string message) { return load_result{nullptr, {problem{source, "", std::move(message)}}}; };
+  auto fail = [&](std::string message) {
+    return load_result{nullptr, {problem{source, "", std::move(message)}}};
+  };
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec) return fail("cannot read the policy file: " + ec.message());
-  if (!std::filesystem::is_regular_file(status)) return fail("the policy file is not a regular file");
+  if (!std::filesystem::is_regular_file(status))
+    return fail("the policy file is not a regular file");
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return fail("cannot read the policy file: " + ec.message());
   if (size > max_policy_size) {

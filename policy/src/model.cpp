@@ -7,9 +7,12 @@ namespace bastion::policy {
 
 std::string_view auth_method_name(auth_method m) noexcept {
   switch (m) {
-    case auth_method::publickey: return "publickey";
-    case auth_method::password: return "password";
-    case auth_method::keyboard_interactive: return "keyboard-interactive";
+    case auth_method::publickey:
+      return "publickey";
+    case auth_method::password:
+      return "password";
+    case auth_method::keyboard_interactive:
+      return "keyboard-interactive";
   }
   return "unknown";
 }

@@ -18,7 +18,8 @@ constexpr std::array<std::uint8_t, 12> v4_mapped_prefix{0, 0, 0, 0, 0, 0, 0, 0, 
 sshlib::result<ip_address> parse_ip_address(std::string_view text) {
   // inet_pton needs a terminated string; no address is longer than 45 characters.
   if (text.empty() || text.size() > 45) {
-    return {sshlib::errc::invalid_value, "\"" + std::string(text.substr(0, 64)) + "\" is not an IP address"};
+    return {sshlib::errc::invalid_value,
+            "\"" + std::string(text.substr(0, 64)) + "\" is not an IP address"};
   }
   const std::string s(text);
   ip_address a;
@@ -58,10 +59,11 @@ sshlib::result<ip_network> parse_network(std::string_view text) {
   if (slash != std::string_view::npos) {
     const auto digits = text.substr(slash + 1);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || prefix > width) {
-      return {sshlib::errc::invalid_value, "\"" + std::string(text) + "\" has an invalid prefix length (0-" +
-                                               std::to_string(width) + " for IPv" +
-                                               (addr->v6 ? "6" : "4") + ")"};
+    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
+        prefix > width) {
+      return {sshlib::errc::invalid_value,
+              "\"" + std::string(text) + "\" has an invalid prefix length (0-" +
+                  std::to_string(width) + " for IPv" + (addr->v6 ? "6" : "4") + ")"};
     }
   }
   ip_network n{*addr, prefix, std::string(text)};
@@ -70,8 +72,9 @@ sshlib::result<ip_network> parse_network(std::string_view text) {
     n.base.bytes[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
   }
   if (!(n.base == *addr)) {
-    return {sshlib::errc::invalid_value,
-            "\"" + std::string(text) + "\" has host bits set below its /" + std::to_string(prefix) + " prefix"};
+    return {sshlib::errc::invalid_value, "\"" + std::string(text) +
+                                             "\" has host bits set below its /" +
+                                             std::to_string(prefix) + " prefix"};
   }
   return n;
 }

@@ -9,11 +9,10 @@ namespace {
 
 bool valid_host(std::string_view host) {
   // A DNS name or an IP address literal (IPv6 with ':'); no brackets, spaces or ports.
-  return !host.empty() && host.size() <= 253 &&
-         std::all_of(host.begin(), host.end(), [](char ch) {
-           return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '.' || ch == '-' || ch == '_' || ch == ':';
-         });
+  return !host.empty() && host.size() <= 253 && std::all_of(host.begin(), host.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '.' || ch == '-' || ch == '_' || ch == ':';
+  });
 }
 
 std::optional<std::string> absolute_path(const object_reader& r, std::string_view key) {
@@ -46,7 +45,8 @@ void parse_upstream(json_checker& c, const nlohmann::json& v, const std::string&
 void parse_target(json_checker& c, const std::string& name, const nlohmann::json& v,
                   const std::string& pointer, policy_set& out) {
   check_name(c, name, pointer, "target name");
-  object_reader r(c, v, pointer, "a target", {"host", "port", "host_keys", "known_hosts", "upstream_auth"});
+  object_reader r(c, v, pointer, "a target",
+                  {"host", "port", "host_keys", "known_hosts", "upstream_auth"});
   if (!r.is_object()) return;
   target t;
   t.name = name;
@@ -59,7 +59,8 @@ void parse_target(json_checker& c, const std::string& name, const nlohmann::json
   if (const auto port = r.get_integer("port", 1, 65535)) t.port = static_cast<std::uint16_t>(*port);
   if (const auto* keys = r.find("host_keys");
       keys != nullptr && c.expect_array(*keys, r.path("host_keys"), "host_keys")) {
-    if (keys->empty()) c.add(r.path("host_keys"), "host_keys must not be empty (omit it to use known_hosts alone)");
+    if (keys->empty())
+      c.add(r.path("host_keys"), "host_keys must not be empty (omit it to use known_hosts alone)");
     for (std::size_t i = 0; i < keys->size(); ++i) {
       if (auto k = parse_public_key_line(c, (*keys)[i], json_child(r.path("host_keys"), i))) {
         t.host_keys.push_back(std::move(*k));
@@ -70,7 +71,8 @@ void parse_target(json_checker& c, const std::string& name, const nlohmann::json
   if (!r.has("host_keys") && !r.has("known_hosts")) {
     c.add(pointer, "target \"" + name + "\" needs host_keys or known_hosts, to check its host key");
   }
-  if (const auto* up = r.find("upstream_auth")) parse_upstream(c, *up, r.path("upstream_auth"), t.upstream);
+  if (const auto* up = r.find("upstream_auth"))
+    parse_upstream(c, *up, r.path("upstream_auth"), t.upstream);
   out.targets.emplace(name, std::move(t));
 }
 

@@ -31,8 +31,9 @@ std::optional<sshlib::key> parse_public_key_line(json_checker& c, const nlohmann
     return std::nullopt;
   }
   if (k->is_certificate()) {
-    c.add(pointer, "this is a certificate; give a plain public key (trust certificates by "
-                   "listing their CA under user_certificate_authorities)");
+    c.add(pointer,
+          "this is a certificate; give a plain public key (trust certificates by "
+          "listing their CA under user_certificate_authorities)");
     return std::nullopt;
   }
   return *k;
@@ -42,7 +43,8 @@ namespace {
 
 std::optional<totp_settings> parse_totp(json_checker& c, const nlohmann::json& v,
                                         const std::string& pointer) {
-  object_reader r(c, v, pointer, "totp", {"secret_base32", "digits", "period_seconds", "algorithm"});
+  object_reader r(c, v, pointer, "totp",
+                  {"secret_base32", "digits", "period_seconds", "algorithm"});
   if (!r.is_object()) return std::nullopt;
   totp_settings t;
   bool ok = true;
@@ -111,8 +113,8 @@ void parse_auth(json_checker& c, const nlohmann::json& v, const std::string& poi
       const auto method = parse_method(c, v[i][j], json_child(chain_pointer, j));
       if (!method) continue;
       if (std::find(chain.begin(), chain.end(), *method) != chain.end()) {
-        c.add(json_child(chain_pointer, j),
-              "method \"" + std::string(auth_method_name(*method)) + "\" appears twice in this chain");
+        c.add(json_child(chain_pointer, j), "method \"" + std::string(auth_method_name(*method)) +
+                                                "\" appears twice in this chain");
         continue;
       }
       chain.push_back(*method);
@@ -124,7 +126,8 @@ void parse_auth(json_checker& c, const nlohmann::json& v, const std::string& poi
 void parse_user(json_checker& c, const std::string& name, const nlohmann::json& v,
                 const std::string& pointer, policy_set& out) {
   check_name(c, name, pointer, "user name");
-  object_reader r(c, v, pointer, "a user", {"groups", "public_keys", "password_hash", "totp", "auth"});
+  object_reader r(c, v, pointer, "a user",
+                  {"groups", "public_keys", "password_hash", "totp", "auth"});
   if (!r.is_object()) return;
   user u;
   u.name = name;
@@ -134,8 +137,8 @@ void parse_user(json_checker& c, const std::string& name, const nlohmann::json& 
     }
     u.groups = std::move(*groups);
   }
-  if (const auto* keys = r.find("public_keys"); keys != nullptr &&
-                                                c.expect_array(*keys, r.path("public_keys"), "public_keys")) {
+  if (const auto* keys = r.find("public_keys");
+      keys != nullptr && c.expect_array(*keys, r.path("public_keys"), "public_keys")) {
     for (std::size_t i = 0; i < keys->size(); ++i) {
       if (auto k = parse_public_key_line(c, (*keys)[i], json_child(r.path("public_keys"), i))) {
         u.public_keys.push_back(std::move(*k));
@@ -171,10 +174,12 @@ void parse_user_cas(json_checker& c, const nlohmann::json& v, const std::string&
                     policy_set& out) {
   if (!c.expect_array(v, pointer, "user_certificate_authorities")) return;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    object_reader r(c, v[i], json_child(pointer, i), "a certificate authority", {"public_key", "principals"});
+    object_reader r(c, v[i], json_child(pointer, i), "a certificate authority",
+                    {"public_key", "principals"});
     if (!r.is_object()) continue;
     if (const auto p = r.get_string("principals"); p && *p != "username") {
-      c.add(r.path("principals"), "principals \"" + *p + "\" is not supported; the only mode is "
+      c.add(r.path("principals"), "principals \"" + *p +
+                                      "\" is not supported; the only mode is "
                                       "\"username\" (the certificate must list the user's name)");
     }
     const auto* key_value = r.require("public_key");

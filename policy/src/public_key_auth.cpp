@@ -44,9 +44,9 @@ decision check_certificate(const policy_set& p, const std::string& who, const ss
   const std::string ca_fp = fingerprint_of_blob(cert.signature_key);
   const std::string what = "certificate \"" + detail::printable(cert.key_id) + "\" (serial " +
                            std::to_string(cert.serial) + ", CA " + ca_fp + ")";
-  const bool trusted = std::any_of(p.user_cas.begin(), p.user_cas.end(), [&](const certificate_authority& ca) {
-    return ca.key.public_blob() == cert.signature_key;
-  });
+  const bool trusted = std::any_of(
+      p.user_cas.begin(), p.user_cas.end(),
+      [&](const certificate_authority& ca) { return ca.key.public_blob() == cert.signature_key; });
   if (!trusted) return decision::deny(what + " is signed by a CA the policy does not trust");
   if (cert.principals.empty()) return decision::deny(what + " lists no principals");
   if (auto v = key.verify_certificate(unix_now, sshlib::certificate_type::user, who); !v) {
@@ -60,7 +60,8 @@ decision check_certificate(const policy_set& p, const std::string& who, const ss
       const auto list = option_string(option.data);
       if (!list || !source_allowed(*list, source_address)) {
         return decision::deny(what + " does not allow connections from " +
-                              (source_address.empty() ? std::string("an unknown address") : std::string(source_address)));
+                              (source_address.empty() ? std::string("an unknown address")
+                                                      : std::string(source_address)));
       }
     }
   }
@@ -73,11 +74,14 @@ decision check_public_key(const policy_set& p, std::string_view user, const sshl
                           std::uint64_t unix_now, std::string_view source_address) {
   const std::string who = detail::printable(user, max_name_length);
   const auto it = p.users.find(user);
-  if (it == p.users.end()) return decision::deny("public key refused: unknown user \"" + who + "\"");
+  if (it == p.users.end())
+    return decision::deny("public key refused: unknown user \"" + who + "\"");
   if (key.is_certificate()) return check_certificate(p, who, key, unix_now, source_address);
   const auto& keys = it->second.public_keys;
-  const bool listed = std::any_of(keys.begin(), keys.end(), [&](const sshlib::key& k) { return k.equals(key); });
-  if (!listed) return decision::deny("public key " + key.fingerprint_sha256() + " is not listed for " + who);
+  const bool listed =
+      std::any_of(keys.begin(), keys.end(), [&](const sshlib::key& k) { return k.equals(key); });
+  if (!listed)
+    return decision::deny("public key " + key.fingerprint_sha256() + " is not listed for " + who);
   return decision::allow("public key " + key.fingerprint_sha256() + " accepted for " + who);
 }
 

@@ -15,12 +15,14 @@ void check_user_auth(json_checker& c, const std::string& pointer, bool have_cas,
     if (can_publickey) u.auth.push_back({auth_method::publickey});
     if (can_password) u.auth.push_back({auth_method::password});
     if (u.auth.empty()) {
-      c.add(pointer, "user \"" + u.name + "\" has no way to log in: give public_keys or password_hash, "
-                     "or configure user_certificate_authorities");
+      c.add(pointer, "user \"" + u.name +
+                         "\" has no way to log in: give public_keys or password_hash, "
+                         "or configure user_certificate_authorities");
     }
     if (u.totp) {
-      c.add(json_child(pointer, "totp"), "totp is configured but no auth chain uses keyboard-interactive; "
-                                         "add \"auth\", e.g. [[\"publickey\", \"keyboard-interactive\"]]");
+      c.add(json_child(pointer, "totp"),
+            "totp is configured but no auth chain uses keyboard-interactive; "
+            "add \"auth\", e.g. [[\"publickey\", \"keyboard-interactive\"]]");
     }
     return;
   }
@@ -28,7 +30,8 @@ void check_user_auth(json_checker& c, const std::string& pointer, bool have_cas,
   for (std::size_t i = 0; i < u.auth.size(); ++i) {
     for (const auto m : u.auth[i]) {
       const char* missing = nullptr;
-      if (m == auth_method::publickey && !can_publickey) missing = "public_keys (or a user certificate authority)";
+      if (m == auth_method::publickey && !can_publickey)
+        missing = "public_keys (or a user certificate authority)";
       if (m == auth_method::password && !can_password) missing = "password_hash";
       if (m == auth_method::keyboard_interactive && !u.totp) missing = "totp";
       if (missing != nullptr) {
@@ -55,8 +58,9 @@ void check_rule(json_checker& c, const std::string& pointer, const policy_set& p
   }
   for (std::size_t i = 0; i < r.groups.size(); ++i) {
     if (!some_user_in(p, r.groups[i])) {
-      c.add(json_child(json_child(pointer, "groups"), i),
-            "rule \"" + r.name + "\" names group \"" + r.groups[i] + "\", which no user belongs to");
+      c.add(
+          json_child(json_child(pointer, "groups"), i),
+          "rule \"" + r.name + "\" names group \"" + r.groups[i] + "\", which no user belongs to");
     }
   }
   for (std::size_t i = 0; i < r.targets.size(); ++i) {
@@ -71,7 +75,8 @@ void check_rule(json_checker& c, const std::string& pointer, const policy_set& p
 
 void check_references(json_checker& c, const std::string& base, policy_set& out) {
   const bool have_cas = !out.user_cas.empty();
-  for (auto& [name, u] : out.users) check_user_auth(c, json_child(json_child(base, "users"), name), have_cas, u);
+  for (auto& [name, u] : out.users)
+    check_user_auth(c, json_child(json_child(base, "users"), name), have_cas, u);
   for (std::size_t i = 0; i < out.rules.size(); ++i) {
     check_rule(c, json_child(json_child(base, "rules"), i), out, out.rules[i]);
   }

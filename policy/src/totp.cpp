@@ -63,8 +63,8 @@ std::uint32_t hotp_value(sshlib::byte_view secret, std::uint64_t counter, unsign
   }
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> mac{};
   std::size_t mac_len = 0;
-  if (EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr, secret.data(), secret.size(), message.data(),
-                message.size(), mac.data(), mac.size(), &mac_len) == nullptr ||
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr, secret.data(), secret.size(),
+                message.data(), message.size(), mac.data(), mac.size(), &mac_len) == nullptr ||
       mac_len < 20) {
     return 0xffffffffu;  // never a valid code: at most 8 digits
   }
@@ -84,7 +84,8 @@ totp_result check_totp(const policy_set& p, std::string_view user, std::string_v
   const std::string who = detail::printable(user, max_name_length);
   const auto it = p.users.find(user);
   if (it == p.users.end()) return {decision::deny("TOTP refused: unknown user \"" + who + "\""), 0};
-  if (!it->second.totp) return {decision::deny("TOTP refused: user " + who + " has no TOTP secret"), 0};
+  if (!it->second.totp)
+    return {decision::deny("TOTP refused: user " + who + " has no TOTP secret"), 0};
   const auto& t = *it->second.totp;
   std::uint32_t given = 0;
   bool well_formed = code.size() == t.digits;
@@ -93,7 +94,9 @@ totp_result check_totp(const policy_set& p, std::string_view user, std::string_v
     given = given * 10 + static_cast<std::uint32_t>(c - '0');
   }
   if (!well_formed) {
-    return {decision::deny("TOTP refused for " + who + ": the code must be " + std::to_string(t.digits) + " digits"), 0};
+    return {decision::deny("TOTP refused for " + who + ": the code must be " +
+                           std::to_string(t.digits) + " digits"),
+            0};
   }
   const std::uint64_t now_step = unix_now / t.period_seconds;
   // Every candidate step is computed, so the time taken does not say which one matched.
@@ -112,9 +115,13 @@ totp_result check_totp(const policy_set& p, std::string_view user, std::string_v
   given = 0;
   if (!match) return {decision::deny("wrong TOTP code for " + who), 0};
   if (matched <= last_used_step) {
-    return {decision::deny("TOTP code for " + who + " was already used (time step " + std::to_string(matched) + ")"), 0};
+    return {decision::deny("TOTP code for " + who + " was already used (time step " +
+                           std::to_string(matched) + ")"),
+            0};
   }
-  return {decision::allow("TOTP code accepted for " + who + " (time step " + std::to_string(matched) + ")"), matched};
+  return {decision::allow("TOTP code accepted for " + who + " (time step " +
+                          std::to_string(matched) + ")"),
+          matched};
 }
 
 }  // namespace bastion::policy

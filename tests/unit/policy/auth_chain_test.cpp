@@ -9,19 +9,22 @@ namespace {
 using m = auth_method;
 
 class AuthChains : public ::testing::Test {
-protected:
+ protected:
   std::shared_ptr<const policy_set> p_;
 
   void SetUp() override {
     auto doc = test::base_policy(test::new_key());
     doc["users"]["alice"]["password_hash"] = doc["users"]["bob"]["password_hash"];
     doc["users"]["alice"]["totp"] = {{"secret_base32", "JBSWY3DPEHPK3PXP"}};
-    doc["users"]["alice"]["auth"] = nlohmann::json::parse(R"([["publickey", "keyboard-interactive"], ["password", "keyboard-interactive"]])");
+    doc["users"]["alice"]["auth"] = nlohmann::json::parse(
+        R"([["publickey", "keyboard-interactive"], ["password", "keyboard-interactive"]])");
     p_ = test::must_load(doc);
     ASSERT_TRUE(p_);
   }
 
-  auth_progress next(std::string_view user, std::vector<auth_method> done) { return next_auth_methods(*p_, user, done); }
+  auth_progress next(std::string_view user, std::vector<auth_method> done) {
+    return next_auth_methods(*p_, user, done);
+  }
 };
 
 TEST_F(AuthChains, NothingDoneOffersEachChainsFirstMethod) {
@@ -58,7 +61,8 @@ TEST_F(AuthChains, SingleFactorUsersCompleteAtOnce) {
 TEST_F(AuthChains, UnknownUserLooksLikeAnyUser) {
   const auto a = next("mallory", {});
   EXPECT_FALSE(a.complete);
-  EXPECT_EQ(a.can_continue, (std::vector<auth_method>{m::publickey, m::password, m::keyboard_interactive}));
+  EXPECT_EQ(a.can_continue,
+            (std::vector<auth_method>{m::publickey, m::password, m::keyboard_interactive}));
   EXPECT_FALSE(next("mallory", {m::publickey, m::password, m::keyboard_interactive}).complete);
 }
 

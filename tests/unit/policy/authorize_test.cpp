@@ -7,23 +7,28 @@ namespace bastion::policy {
 namespace {
 
 class Authorize : public ::testing::Test {
-protected:
+ protected:
   std::shared_ptr<const policy_set> p_;
 
   void SetUp() override {
     auto doc = test::base_policy(test::new_key());
-    doc["users"]["carol"] = {{"groups", {"dev"}}, {"public_keys", doc["users"]["alice"]["public_keys"]}};
+    doc["users"]["carol"] = {{"groups", {"dev"}},
+                             {"public_keys", doc["users"]["alice"]["public_keys"]}};
     doc["rules"][0]["source_networks"] = {"10.0.0.0/8", "2001:db8::/32"};
     doc["rules"][0]["modes"] = {"terminating"};
-    doc["rules"].push_back({{"name", "bob-db"}, {"users", {"bob"}}, {"targets", {"db1"}}, {"logins", {"postgres"}}});
-    doc["rules"].push_back({{"name", "dev-hop"}, {"groups", {"dev"}}, {"targets", {"*"}}, {"modes", {"hop"}}});
+    doc["rules"].push_back(
+        {{"name", "bob-db"}, {"users", {"bob"}}, {"targets", {"db1"}}, {"logins", {"postgres"}}});
+    doc["rules"].push_back(
+        {{"name", "dev-hop"}, {"groups", {"dev"}}, {"targets", {"*"}}, {"modes", {"hop"}}});
     p_ = test::must_load(doc);
     ASSERT_TRUE(p_);
   }
 
-  access_decision ask(std::string user, std::string source, std::string target, std::optional<std::string> login,
+  access_decision ask(std::string user, std::string source, std::string target,
+                      std::optional<std::string> login,
                       access_mode mode = access_mode::terminating) {
-    return authorize_target(*p_, access_request{std::move(user), std::move(source), std::move(target), std::move(login), mode});
+    return authorize_target(*p_, access_request{std::move(user), std::move(source),
+                                                std::move(target), std::move(login), mode});
   }
 };
 
@@ -58,24 +63,30 @@ TEST_F(Authorize, DeniedUserNotInRule) {
 }
 
 TEST_F(Authorize, DeniedGroupNotInRule) {
-  EXPECT_EQ(ask("carol", "10.1.2.3", "web1", std::nullopt).verdict.reason, "no rule lets carol reach web1 in terminating mode");
+  EXPECT_EQ(ask("carol", "10.1.2.3", "web1", std::nullopt).verdict.reason,
+            "no rule lets carol reach web1 in terminating mode");
 }
 
 TEST_F(Authorize, DeniedTarget) {
-  EXPECT_EQ(ask("alice", "10.1.2.3", "db1", std::nullopt).verdict.reason, "no rule lets alice reach db1");
-  EXPECT_EQ(ask("alice", "10.1.2.3", "web9", std::nullopt).verdict.reason, "target \"web9\" is not defined");
+  EXPECT_EQ(ask("alice", "10.1.2.3", "db1", std::nullopt).verdict.reason,
+            "no rule lets alice reach db1");
+  EXPECT_EQ(ask("alice", "10.1.2.3", "web9", std::nullopt).verdict.reason,
+            "target \"web9\" is not defined");
 }
 
 TEST_F(Authorize, DeniedLogin) {
-  EXPECT_EQ(ask("alice", "10.1.2.3", "web1", "postgres").verdict.reason, "no rule lets alice reach web1 as postgres from 10.1.2.3");
+  EXPECT_EQ(ask("alice", "10.1.2.3", "web1", "postgres").verdict.reason,
+            "no rule lets alice reach web1 as postgres from 10.1.2.3");
 }
 
 TEST_F(Authorize, DeniedSourceIpv4) {
-  EXPECT_EQ(ask("alice", "192.0.2.7", "web1", "root").verdict.reason, "no rule lets alice reach web1 from 192.0.2.7");
+  EXPECT_EQ(ask("alice", "192.0.2.7", "web1", "root").verdict.reason,
+            "no rule lets alice reach web1 from 192.0.2.7");
 }
 
 TEST_F(Authorize, DeniedSourceIpv6) {
-  EXPECT_EQ(ask("alice", "2001:db9::1", "web1", std::nullopt).verdict.reason, "no rule lets alice reach web1 from 2001:db9::1");
+  EXPECT_EQ(ask("alice", "2001:db9::1", "web1", std::nullopt).verdict.reason,
+            "no rule lets alice reach web1 from 2001:db9::1");
 }
 
 TEST_F(Authorize, MappedIpv4SourceMatchesIpv4Networks) {
@@ -89,7 +100,8 @@ TEST_F(Authorize, DeniedMode) {
 
 TEST_F(Authorize, DeniedUnknownUserAndBadSource) {
   EXPECT_EQ(ask("zed", "10.1.2.3", "web1", std::nullopt).verdict.reason, "unknown user \"zed\"");
-  EXPECT_EQ(ask("alice", "not-an-ip", "web1", std::nullopt).verdict.reason, "source address \"not-an-ip\" is not an IP address");
+  EXPECT_EQ(ask("alice", "not-an-ip", "web1", std::nullopt).verdict.reason,
+            "source address \"not-an-ip\" is not an IP address");
 }
 
 TEST_F(Authorize, HopMatchesTargetHostAndPort) {
@@ -109,7 +121,8 @@ TEST_F(Authorize, HopDenials) {
             "carol may not hop to db1.internal:22: it is not a defined target");
   EXPECT_EQ(authorize_hop(*p_, "carol", "198.51.100.1", "evil.example", 22).verdict.reason,
             "carol may not hop to evil.example:22: it is not a defined target");
-  EXPECT_EQ(authorize_hop(*p_, "alice", "10.1.2.3", "10.0.0.5", 22).verdict.reason, "no rule lets alice reach web1 in hop mode");
+  EXPECT_EQ(authorize_hop(*p_, "alice", "10.1.2.3", "10.0.0.5", 22).verdict.reason,
+            "no rule lets alice reach web1 in hop mode");
   EXPECT_FALSE(authorize_hop(*p_, "zed", "10.1.2.3", "10.0.0.5", 22).verdict.allowed);
 }
 
@@ -129,13 +142,16 @@ TEST_F(Authorize, ReachableTargetsForTheMenu) {
 
 TEST_F(Authorize, FirstMatchingRuleWins) {
   auto doc = test::base_policy(test::new_key());
-  doc["rules"].push_back({{"name", "second"}, {"users", {"alice"}}, {"targets", {"web1"}}, {"logins", {"admin"}}});
+  doc["rules"].push_back(
+      {{"name", "second"}, {"users", {"alice"}}, {"targets", {"web1"}}, {"logins", {"admin"}}});
   const auto p = test::must_load(doc);
   ASSERT_TRUE(p);
-  const auto d = authorize_target(*p, access_request{"alice", "10.0.0.1", "web1", std::nullopt, access_mode::terminating});
+  const auto d = authorize_target(
+      *p, access_request{"alice", "10.0.0.1", "web1", std::nullopt, access_mode::terminating});
   EXPECT_EQ(d.verdict.rule, "ops-web");
   EXPECT_EQ(d.granted->login, "deploy");
-  const auto admin = authorize_target(*p, access_request{"alice", "10.0.0.1", "web1", "admin", access_mode::terminating});
+  const auto admin = authorize_target(
+      *p, access_request{"alice", "10.0.0.1", "web1", "admin", access_mode::terminating});
   EXPECT_EQ(admin.verdict.rule, "second");
 }
 

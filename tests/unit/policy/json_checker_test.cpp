@@ -37,7 +37,8 @@ TEST(JsonChecker, NotAnObject) {
 
 TEST(JsonChecker, TypedGetters) {
   json_checker c("f");
-  const auto v = nlohmann::json::parse(R"({"port": 70000, "n": -1, "s": 5, "b": "yes", "e": "", "a": ["x", 3], "f": 1.5})");
+  const auto v = nlohmann::json::parse(
+      R"({"port": 70000, "n": -1, "s": 5, "b": "yes", "e": "", "a": ["x", 3], "f": 1.5})");
   object_reader r(c, v, "", "it", {"port", "n", "s", "b", "e", "a", "f"});
   EXPECT_FALSE(r.get_integer("port", 1, 65535));
   EXPECT_FALSE(r.get_integer("n", 0, 10, "count"));

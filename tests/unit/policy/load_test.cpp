@@ -9,7 +9,7 @@ namespace {
 using test::public_line;
 
 class LoadPolicy : public ::testing::Test {
-protected:
+ protected:
   sshlib::key alice_key_ = test::new_key();
   sshlib::key ca_ = test::new_key();
   sshlib::key host_key_ = test::new_key(sshlib::key_type::ecdsa_p256);
@@ -21,19 +21,33 @@ protected:
          {{"alice",
            {{"groups", {"ops", "dba"}},
             {"public_keys", {public_line(alice_key_) + " alice@laptop"}},
-            {"password_hash", "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"},
-            {"totp", {{"secret_base32", "JBSWY3DPEHPK3PXP"}, {"digits", 8}, {"period_seconds", 60}, {"algorithm", "sha256"}}},
-            {"auth", nlohmann::json::parse(R"([["publickey", "keyboard-interactive"], ["password", "keyboard-interactive"]])")}}},
+            {"password_hash",
+             "$6$saltsalt$"
+             "TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq."
+             "H91p5hVO1"},
+            {"totp",
+             {{"secret_base32", "JBSWY3DPEHPK3PXP"},
+              {"digits", 8},
+              {"period_seconds", 60},
+              {"algorithm", "sha256"}}},
+            {"auth",
+             nlohmann::json::parse(
+                 R"([["publickey", "keyboard-interactive"], ["password", "keyboard-interactive"]])")}}},
           {"bob", {{"groups", nlohmann::json::array()}}}}},
-        {"user_certificate_authorities", {{{"public_key", public_line(ca_) + " ca"}, {"principals", "username"}}}},
+        {"user_certificate_authorities",
+         {{{"public_key", public_line(ca_) + " ca"}, {"principals", "username"}}}},
         {"targets",
          {{"web1",
            {{"host", "10.0.0.5"},
             {"port", 2022},
             {"host_keys", {public_line(host_key_)}},
             {"known_hosts", "/etc/bastion/known_hosts"},
-            {"upstream_auth", {{"method", "key"}, {"key_file", "/etc/bastion/keys/web1_ed25519"}}}}},
-          {"db1", {{"host", "db1.internal"}, {"known_hosts", "/etc/bastion/known_hosts"}, {"upstream_auth", {{"method", "agent"}}}}}}},
+            {"upstream_auth",
+             {{"method", "key"}, {"key_file", "/etc/bastion/keys/web1_ed25519"}}}}},
+          {"db1",
+           {{"host", "db1.internal"},
+            {"known_hosts", "/etc/bastion/known_hosts"},
+            {"upstream_auth", {{"method", "agent"}}}}}}},
         {"rules",
          {{{"name", "ops-web"},
            {"users", {"bob"}},
@@ -47,11 +61,14 @@ protected:
              {"exec", true},
              {"pty", true},
              {"subsystems", {"sftp"}},
-             {"local_forwards", {{{"host", "db1.internal"}, {"ports", {5432}}}, {{"host", "*"}, {"ports", "*"}}}},
-             {"remote_forwards", {{{"ports", {8080, 8081}}}, {{"ports", "*"}, {"bind_addresses", {"*"}}}}},
+             {"local_forwards",
+              {{{"host", "db1.internal"}, {"ports", {5432}}}, {{"host", "*"}, {"ports", "*"}}}},
+             {"remote_forwards",
+              {{{"ports", {8080, 8081}}}, {{"ports", "*"}, {"bind_addresses", {"*"}}}}},
              {"agent_forwarding", true},
              {"x11", false}}},
-           {"limits", {{"max_sessions", 4}, {"idle_timeout_seconds", 900}, {"max_duration_seconds", 28800}}}},
+           {"limits",
+            {{"max_sessions", 4}, {"idle_timeout_seconds", 900}, {"max_duration_seconds", 28800}}}},
           {{"name", "all-hop"}, {"groups", {"dba"}}, {"targets", {"*"}}, {"modes", {"hop"}}}}}};
     return doc;
   }
@@ -71,8 +88,10 @@ TEST_F(LoadPolicy, EveryFieldReachesTheModel) {
   EXPECT_EQ(alice.totp->period_seconds, 60u);
   EXPECT_EQ(alice.totp->algorithm, totp_algorithm::sha256);
   ASSERT_EQ(alice.auth.size(), 2u);
-  EXPECT_EQ(alice.auth[0], (std::vector<auth_method>{auth_method::publickey, auth_method::keyboard_interactive}));
-  EXPECT_EQ(alice.auth[1], (std::vector<auth_method>{auth_method::password, auth_method::keyboard_interactive}));
+  EXPECT_EQ(alice.auth[0],
+            (std::vector<auth_method>{auth_method::publickey, auth_method::keyboard_interactive}));
+  EXPECT_EQ(alice.auth[1],
+            (std::vector<auth_method>{auth_method::password, auth_method::keyboard_interactive}));
   ASSERT_EQ(p->user_cas.size(), 1u);
   EXPECT_TRUE(p->user_cas[0].key.equals(ca_));
 
@@ -106,7 +125,8 @@ TEST_F(LoadPolicy, EveryFieldReachesTheModel) {
   EXPECT_TRUE(r.allow.local_forwards[1].ports.any);
   ASSERT_EQ(r.allow.remote_forwards.size(), 2u);
   EXPECT_EQ(r.allow.remote_forwards[0].ports.ports, (std::vector<std::uint16_t>{8080, 8081}));
-  EXPECT_EQ(r.allow.remote_forwards[0].bind_addresses, (std::vector<std::string>{"", "localhost", "127.0.0.1", "::1"}));
+  EXPECT_EQ(r.allow.remote_forwards[0].bind_addresses,
+            (std::vector<std::string>{"", "localhost", "127.0.0.1", "::1"}));
   EXPECT_EQ(r.allow.remote_forwards[1].bind_addresses, std::vector<std::string>{"*"});
   EXPECT_EQ(r.limits.max_sessions, 4u);
   EXPECT_EQ(r.limits.idle_timeout_seconds, 900u);
@@ -125,14 +145,18 @@ TEST_F(LoadPolicy, DefaultsForOmittedFields) {
   const auto& r = p->rules.at(0);
   EXPECT_TRUE(r.hop && r.terminating);
   EXPECT_TRUE(r.source_networks.empty());
-  EXPECT_FALSE(r.allow.shell || r.allow.exec || r.allow.pty || r.allow.agent_forwarding || r.allow.x11);
-  EXPECT_TRUE(r.allow.subsystems.empty() && r.allow.local_forwards.empty() && r.allow.remote_forwards.empty());
+  EXPECT_FALSE(r.allow.shell || r.allow.exec || r.allow.pty || r.allow.agent_forwarding ||
+               r.allow.x11);
+  EXPECT_TRUE(r.allow.subsystems.empty() && r.allow.local_forwards.empty() &&
+              r.allow.remote_forwards.empty());
   EXPECT_EQ(r.limits.max_sessions, 10u);
   EXPECT_EQ(r.limits.idle_timeout_seconds, 1800u);
   EXPECT_EQ(r.limits.max_duration_seconds, 0u);
   // Each credential alone is a chain when "auth" is omitted.
-  EXPECT_EQ(p->users.at("alice").auth, (std::vector<std::vector<auth_method>>{{auth_method::publickey}}));
-  EXPECT_EQ(p->users.at("bob").auth, (std::vector<std::vector<auth_method>>{{auth_method::password}}));
+  EXPECT_EQ(p->users.at("alice").auth,
+            (std::vector<std::vector<auth_method>>{{auth_method::publickey}}));
+  EXPECT_EQ(p->users.at("bob").auth,
+            (std::vector<std::vector<auth_method>>{{auth_method::password}}));
 }
 
 TEST_F(LoadPolicy, CertificateAuthoritiesGiveEveryUserPublickey) {
@@ -140,7 +164,8 @@ TEST_F(LoadPolicy, CertificateAuthoritiesGiveEveryUserPublickey) {
   doc["users"]["carol"] = nlohmann::json::object();
   const auto p = test::must_load(doc);
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->users.at("carol").auth, (std::vector<std::vector<auth_method>>{{auth_method::publickey}}));
+  EXPECT_EQ(p->users.at("carol").auth,
+            (std::vector<std::vector<auth_method>>{{auth_method::publickey}}));
 }
 
 TEST_F(LoadPolicy, EmptyPolicyLoadsAndDeniesEverything) {
@@ -163,7 +188,8 @@ TEST_F(LoadPolicy, InlineDocumentsCarryTheirBasePointer) {
   doc["rules"][0]["allow"]["shel"] = true;
   const auto r = load_policy_document(doc, "/etc/bastion/bastion.json", "/policy");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(test::has_problem(r.problems, "/policy/rules/0/allow/shel", "did you mean \"shell\""));
+  EXPECT_TRUE(
+      test::has_problem(r.problems, "/policy/rules/0/allow/shel", "did you mean \"shell\""));
   EXPECT_EQ(r.problems[0].source, "/etc/bastion/bastion.json");
 }
 

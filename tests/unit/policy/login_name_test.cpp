@@ -52,7 +52,9 @@ TEST(LoginName, RejectsEmptyParts) {
   expect_error("alice+@web1", "login is empty");
 }
 
-TEST(LoginName, RejectsMoreThanOnePlus) { expect_error("alice+web1+db1", "more than one '+'"); }
+TEST(LoginName, RejectsMoreThanOnePlus) {
+  expect_error("alice+web1+db1", "more than one '+'");
+}
 
 TEST(LoginName, RejectsAtWithoutPlusAndTwoAts) {
   expect_error("alice@web1", "only allowed after a '+'");

@@ -1,7 +1,6 @@
-// The small parts of model.hpp and decision.hpp (each header included first, to show it is
-// self-contained), and that reasons never carry control characters from untrusted input.
+// The small parts of model.hpp (included first, to show it is self-contained), and that
+// reasons never carry control characters from untrusted input.
 #include <bastion/policy/model.hpp>
-#include <bastion/policy/decision.hpp>
 
 #include <bastion/policy/authentication.hpp>
 #include <bastion/policy/authorization.hpp>
@@ -20,20 +19,6 @@ TEST(PortSet, ListOrAny) {
   EXPECT_TRUE((port_set{true, {}}).contains(80));
 }
 
-TEST(Decision, AllowAndDeny) {
-  const auto a = decision::allow("ok", "r1");
-  EXPECT_TRUE(a);
-  EXPECT_EQ(a.rule, "r1");
-  const auto d = decision::deny("no");
-  EXPECT_FALSE(d);
-  EXPECT_TRUE(d.rule.empty());
-}
-
-TEST(Decision, ModeNames) {
-  EXPECT_EQ(access_mode_name(access_mode::hop), "hop");
-  EXPECT_EQ(access_mode_name(access_mode::terminating), "terminating");
-}
-
 bool one_clean_line(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
@@ -46,9 +31,12 @@ TEST(Reasons, UntrustedTextIsMadePrintable) {
   EXPECT_TRUE(one_clean_line(check_password(*p, evil, "x").reason));
   EXPECT_TRUE(one_clean_line(check_public_key(*p, evil, key, 0).reason));
   EXPECT_TRUE(one_clean_line(check_totp(*p, evil, "123456", 0, 0).verdict.reason));
-  EXPECT_TRUE(one_clean_line(authorize_target(*p, access_request{evil, "10.0.0.1", evil, evil, access_mode::terminating}).verdict.reason));
+  EXPECT_TRUE(one_clean_line(
+      authorize_target(*p, access_request{evil, "10.0.0.1", evil, evil, access_mode::terminating})
+          .verdict.reason));
   EXPECT_TRUE(one_clean_line(authorize_hop(*p, "alice", "10.0.0.1", evil, 22).verdict.reason));
-  const auto g = authorize_target(*p, access_request{"alice", "10.0.0.1", "web1", std::nullopt, access_mode::terminating});
+  const auto g = authorize_target(
+      *p, access_request{"alice", "10.0.0.1", "web1", std::nullopt, access_mode::terminating});
   ASSERT_TRUE(g.granted);
   EXPECT_TRUE(one_clean_line(allow_local_forward(*g.granted, evil, 1).reason));
   EXPECT_TRUE(one_clean_line(allow_channel(*g.granted, channel_kind::subsystem, evil).reason));
@@ -63,7 +51,8 @@ TEST(Reasons, CertificateKeyIdIsMadePrintable) {
   ASSERT_TRUE(p);
   test::user_cert_fields f;
   f.key_id = "id\nforged line";
-  const auto d = check_public_key(*p, "alice", test::make_user_cert(test::new_key(), ca, f), 1'700'000'000);
+  const auto d =
+      check_public_key(*p, "alice", test::make_user_cert(test::new_key(), ca, f), 1'700'000'000);
   EXPECT_TRUE(d.allowed) << d.reason;
   EXPECT_TRUE(one_clean_line(d.reason)) << d.reason;
 }

@@ -51,11 +51,13 @@ TEST(Network, MappedIpv4IsIpv4) {
 }
 
 TEST(Network, RejectsBadSyntax) {
-  for (const auto* bad : {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "10.0.0/8", "host/8", "", "10.0.0.0/8/8",
-                          "10.0.0.0/-1"}) {
+  for (const auto* bad : {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "10.0.0/8", "host/8",
+                          "", "10.0.0.0/8/8", "10.0.0.0/-1"}) {
     EXPECT_FALSE(parse_network(bad)) << bad;
   }
-  EXPECT_NE(parse_network("10.0.0.0/33").error().detail.find("invalid prefix length (0-32 for IPv4)"), std::string::npos);
+  EXPECT_NE(
+      parse_network("10.0.0.0/33").error().detail.find("invalid prefix length (0-32 for IPv4)"),
+      std::string::npos);
 }
 
 TEST(Network, RejectsHostBitsBelowThePrefix) {

@@ -12,7 +12,8 @@ namespace {
 // uses the cheapest, 4, to keep the test fast).
 std::string hash_of(const char* prefix, const char* password, unsigned long count = 0) {
   char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  if (crypt_gensalt_rn(prefix, count, nullptr, 0, setting, sizeof setting) == nullptr) throw std::runtime_error("gensalt");
+  if (crypt_gensalt_rn(prefix, count, nullptr, 0, setting, sizeof setting) == nullptr)
+    throw std::runtime_error("gensalt");
   crypt_data data{};
   const char* out = crypt_rn(password, setting, &data, sizeof data);
   if (out == nullptr || out[0] == '*') throw std::runtime_error("crypt");
@@ -20,7 +21,9 @@ std::string hash_of(const char* prefix, const char* password, unsigned long coun
 }
 
 std::shared_ptr<const policy_set> policy_with_hash(const std::string& hash) {
-  return test::must_load({{"users", {{"bob", {{"password_hash", hash}}}, {"carol", {{"public_keys", {test::public_line(test::new_key())}}}}}}});
+  return test::must_load({{"users",
+                           {{"bob", {{"password_hash", hash}}},
+                            {"carol", {{"public_keys", {test::public_line(test::new_key())}}}}}}});
 }
 
 class PasswordMethods : public ::testing::TestWithParam<std::pair<const char*, unsigned long>> {};
@@ -40,7 +43,8 @@ TEST_P(PasswordMethods, RightPasswordAcceptedWrongRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Crypt, PasswordMethods,
                          ::testing::Values(std::make_pair("$y$", 0ul), std::make_pair("$6$", 0ul),
-                                           std::make_pair("$2b$", 4ul), std::make_pair("$2y$", 4ul)));
+                                           std::make_pair("$2b$", 4ul),
+                                           std::make_pair("$2y$", 4ul)));
 
 TEST(Password, UnknownUserAndUserWithoutHashAreRefused) {
   const auto p = policy_with_hash(hash_of("$6$", "pw"));
@@ -63,7 +67,8 @@ TEST(Password, NulBytesAndOverlongPasswordsAreRefused) {
 }
 
 TEST(Password, GeneratedHashesPassTheLoadersFormatCheck) {
-  for (const auto& [prefix, count] : {std::make_pair("$y$", 0ul), std::make_pair("$6$", 0ul), std::make_pair("$2b$", 4ul)}) {
+  for (const auto& [prefix, count] :
+       {std::make_pair("$y$", 0ul), std::make_pair("$6$", 0ul), std::make_pair("$2b$", 4ul)}) {
     const auto h = hash_of(prefix, "x", count);
     EXPECT_TRUE(policy_with_hash(h)) << h;
   }

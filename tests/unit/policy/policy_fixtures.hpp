@@ -25,25 +25,29 @@ inline sshlib::key new_key(sshlib::key_type t = sshlib::key_type::ed25519) {
 }
 
 /// "ssh-ed25519 AAAA..." without comment.
-inline std::string public_line(const sshlib::key& k) { return k.public_only().with_comment({}).public_ssh(); }
+inline std::string public_line(const sshlib::key& k) {
+  return k.public_only().with_comment({}).public_ssh();
+}
 
 struct user_cert_fields {
   std::vector<std::string> principals{"alice"};
   std::uint64_t valid_after = 0;
   std::uint64_t valid_before = ~std::uint64_t{0};
   std::vector<std::pair<std::string, std::string>> critical_options;  // name, string value
-  std::uint32_t type = 1;  // user
+  std::uint32_t type = 1;                                             // user
   std::string key_id = "alice@example";
   std::uint64_t serial = 42;
 };
 
 /// An OpenSSH user certificate of `subject`, signed by `ca` (PROTOCOL.certkeys layout).
-inline sshlib::key make_user_cert(const sshlib::key& subject, const sshlib::key& ca, const user_cert_fields& f) {
+inline sshlib::key make_user_cert(const sshlib::key& subject, const sshlib::key& ca,
+                                  const user_cert_fields& f) {
   const sshlib::bytes plain = subject.public_blob();
   sshlib::wire::reader r(plain);
   std::string type;
   sshlib::byte_view key_fields;
-  if (!(r.read_string(type) && r.read_raw(key_fields, r.remaining()))) throw std::runtime_error("public blob");
+  if (!(r.read_string(type) && r.read_raw(key_fields, r.remaining())))
+    throw std::runtime_error("public blob");
   sshlib::bytes body;
   sshlib::wire::writer w(body);
   w.write_string(type + "-cert-v01@openssh.com");
@@ -92,9 +96,12 @@ inline nlohmann::json base_policy(const sshlib::key& alice_key) {
       {"name": "ops-web", "groups": ["ops"], "targets": ["web1"], "logins": ["deploy", "root"]}
     ]
   })")
-      .patch(nlohmann::json::array(
-          {{{"op", "add"}, {"path", "/users/alice/public_keys/-"}, {"value", public_line(alice_key)}},
-           {{"op", "add"}, {"path", "/targets/web1/host_keys/-"}, {"value", public_line(alice_key)}}}));
+      .patch(nlohmann::json::array({{{"op", "add"},
+                                     {"path", "/users/alice/public_keys/-"},
+                                     {"value", public_line(alice_key)}},
+                                    {{"op", "add"},
+                                     {"path", "/targets/web1/host_keys/-"},
+                                     {"value", public_line(alice_key)}}}));
 }
 
 /// Loads a document, failing the test (with every problem) when it does not load.
@@ -112,13 +119,15 @@ inline std::vector<problem> problems_of(const nlohmann::json& doc) {
 }
 
 /// True when some problem is at `pointer` and its message contains `text`.
-inline ::testing::AssertionResult has_problem(const std::vector<problem>& ps, const std::string& pointer,
-                                              const std::string& text) {
+inline ::testing::AssertionResult has_problem(const std::vector<problem>& ps,
+                                              const std::string& pointer, const std::string& text) {
   for (const auto& p : ps) {
-    if (p.pointer == pointer && p.message.find(text) != std::string::npos) return ::testing::AssertionSuccess();
+    if (p.pointer == pointer && p.message.find(text) != std::string::npos)
+      return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "no problem at " << pointer << " containing \"" << text
-                                       << "\"; got:\n" << format_problems(ps);
+  return ::testing::AssertionFailure()
+         << "no problem at " << pointer << " containing \"" << text << "\"; got:\n"
+         << format_problems(ps);
 }
 
 }  // namespace bastion::policy::test

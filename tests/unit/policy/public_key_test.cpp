@@ -9,7 +9,7 @@ namespace {
 constexpr std::uint64_t now = 1'700'000'000;
 
 class PublicKeyAuth : public ::testing::Test {
-protected:
+ protected:
   sshlib::key alice_key_ = test::new_key();
   sshlib::key other_key_ = test::new_key(sshlib::key_type::ecdsa_p256);
   sshlib::key ca_ = test::new_key();
@@ -23,7 +23,8 @@ protected:
     ASSERT_TRUE(p_);
   }
 
-  decision check(const test::user_cert_fields& f, std::string_view user = "alice", std::string_view source = {}) {
+  decision check(const test::user_cert_fields& f, std::string_view user = "alice",
+                 std::string_view source = {}) {
     return check_public_key(*p_, user, test::make_user_cert(other_key_, ca_, f), now, source);
   }
 };
@@ -40,13 +41,16 @@ TEST_F(PublicKeyAuth, UnlistedKeyAndUnknownUserAreRefused) {
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reason, "public key " + other_key_.fingerprint_sha256() + " is not listed for alice");
   EXPECT_FALSE(check_public_key(*p_, "bob", alice_key_, now));
-  EXPECT_EQ(check_public_key(*p_, "zed", alice_key_, now).reason, "public key refused: unknown user \"zed\"");
+  EXPECT_EQ(check_public_key(*p_, "zed", alice_key_, now).reason,
+            "public key refused: unknown user \"zed\"");
 }
 
 TEST_F(PublicKeyAuth, CertificateFromTrustedCaNamingTheUser) {
   const auto d = check({});
   EXPECT_TRUE(d.allowed) << d.reason;
-  EXPECT_NE(d.reason.find("certificate \"alice@example\" (serial 42, CA " + ca_.fingerprint_sha256() + ")"), std::string::npos)
+  EXPECT_NE(d.reason.find("certificate \"alice@example\" (serial 42, CA " +
+                          ca_.fingerprint_sha256() + ")"),
+            std::string::npos)
       << d.reason;
   EXPECT_NE(d.reason.find("(key " + other_key_.fingerprint_sha256() + ")"), std::string::npos);
 }
@@ -81,15 +85,18 @@ TEST_F(PublicKeyAuth, HostCertificateIsNotAUserCertificate) {
 }
 
 TEST_F(PublicKeyAuth, UntrustedCaIsRefused) {
-  const auto d = check_public_key(*p_, "alice", test::make_user_cert(other_key_, rogue_ca_, {}), now);
+  const auto d =
+      check_public_key(*p_, "alice", test::make_user_cert(other_key_, rogue_ca_, {}), now);
   EXPECT_FALSE(d.allowed);
-  EXPECT_NE(d.reason.find("CA " + rogue_ca_.fingerprint_sha256() + ") is signed by a CA the policy does not trust"),
+  EXPECT_NE(d.reason.find("CA " + rogue_ca_.fingerprint_sha256() +
+                          ") is signed by a CA the policy does not trust"),
             std::string::npos)
       << d.reason;
 }
 
 TEST_F(PublicKeyAuth, CertificateOfAListedKeyStillNeedsATrustedCa) {
-  EXPECT_FALSE(check_public_key(*p_, "alice", test::make_user_cert(alice_key_, rogue_ca_, {}), now));
+  EXPECT_FALSE(
+      check_public_key(*p_, "alice", test::make_user_cert(alice_key_, rogue_ca_, {}), now));
 }
 
 TEST_F(PublicKeyAuth, SourceAddressOptionIsEnforced) {

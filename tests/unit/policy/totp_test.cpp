@@ -1,5 +1,6 @@
 // TOTP: RFC 6238 Appendix B vectors, base32, the +-1 step window and replay refusal.
 #include <bastion/policy/totp.hpp>
+
 #include <bastion/policy/authentication.hpp>
 
 #include "policy_fixtures.hpp"
@@ -14,12 +15,9 @@ struct vector_case {
 
 // RFC 6238 Appendix B (8 digits, period 30).
 constexpr vector_case rfc6238[] = {
-    {59, 94287082, 46119246, 90693936},
-    {1111111109, 7081804, 68084774, 25091201},
-    {1111111111, 14050471, 67062674, 99943326},
-    {1234567890, 89005924, 91819424, 93441116},
-    {2000000000, 69279037, 90698825, 38618901},
-    {20000000000, 65353130, 77737706, 47863826},
+    {59, 94287082, 46119246, 90693936},         {1111111109, 7081804, 68084774, 25091201},
+    {1111111111, 14050471, 67062674, 99943326}, {1234567890, 89005924, 91819424, 93441116},
+    {2000000000, 69279037, 90698825, 38618901}, {20000000000, 65353130, 77737706, 47863826},
 };
 
 TEST(Totp, Rfc6238AppendixBVectors) {
@@ -29,8 +27,10 @@ TEST(Totp, Rfc6238AppendixBVectors) {
   for (const auto& v : rfc6238) {
     const auto step = v.time / 30;
     EXPECT_EQ(hotp_value(sshlib::as_bytes(k20), step, 8, totp_algorithm::sha1), v.sha1) << v.time;
-    EXPECT_EQ(hotp_value(sshlib::as_bytes(k32), step, 8, totp_algorithm::sha256), v.sha256) << v.time;
-    EXPECT_EQ(hotp_value(sshlib::as_bytes(k64), step, 8, totp_algorithm::sha512), v.sha512) << v.time;
+    EXPECT_EQ(hotp_value(sshlib::as_bytes(k32), step, 8, totp_algorithm::sha256), v.sha256)
+        << v.time;
+    EXPECT_EQ(hotp_value(sshlib::as_bytes(k64), step, 8, totp_algorithm::sha512), v.sha512)
+        << v.time;
   }
 }
 
@@ -52,11 +52,14 @@ TEST(Totp, Base32) {
 
 // gauss: "12345678901234567890" in base32, SHA-1, 8 digits, like Appendix B.
 std::shared_ptr<const policy_set> totp_policy(const char* algorithm, const char* secret) {
-  return test::must_load({{"users",
-                           {{"gauss",
-                             {{"password_hash", "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"},
-                              {"totp", {{"secret_base32", secret}, {"digits", 8}, {"algorithm", algorithm}}},
-                              {"auth", nlohmann::json::parse(R"([["password", "keyboard-interactive"]])")}}}}}});
+  return test::must_load(
+      {{"users",
+        {{"gauss",
+          {{"password_hash",
+            "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN."
+            "Pq.H91p5hVO1"},
+           {"totp", {{"secret_base32", secret}, {"digits", 8}, {"algorithm", algorithm}}},
+           {"auth", nlohmann::json::parse(R"([["password", "keyboard-interactive"]])")}}}}}});
 }
 
 constexpr const char* secret20 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -96,16 +99,20 @@ TEST(Totp, RefusesReplayOfAUsedStep) {
   EXPECT_FALSE(again.verdict.allowed);
   EXPECT_NE(again.verdict.reason.find("already used"), std::string::npos);
   // A code of an older step than the last one used is refused too.
-  EXPECT_FALSE(check_totp(*p, "gauss", "89005924", 1234567890 + 30, first.step + 1).verdict.allowed);
+  EXPECT_FALSE(
+      check_totp(*p, "gauss", "89005924", 1234567890 + 30, first.step + 1).verdict.allowed);
 }
 
 TEST(Totp, MalformedCodesAndUnknownUsers) {
   const auto p = totp_policy("sha1", secret20);
   ASSERT_TRUE(p);
-  EXPECT_NE(check_totp(*p, "gauss", "8900592", 1234567890, 0).verdict.reason.find("must be 8 digits"), std::string::npos);
+  EXPECT_NE(
+      check_totp(*p, "gauss", "8900592", 1234567890, 0).verdict.reason.find("must be 8 digits"),
+      std::string::npos);
   EXPECT_FALSE(check_totp(*p, "gauss", "8900592a", 1234567890, 0).verdict.allowed);
   EXPECT_FALSE(check_totp(*p, "gauss", "", 1234567890, 0).verdict.allowed);
-  EXPECT_EQ(check_totp(*p, "nobody", "89005924", 1234567890, 0).verdict.reason, "TOTP refused: unknown user \"nobody\"");
+  EXPECT_EQ(check_totp(*p, "nobody", "89005924", 1234567890, 0).verdict.reason,
+            "TOTP refused: unknown user \"nobody\"");
 }
 
 }  // namespace

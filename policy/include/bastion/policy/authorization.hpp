@@ -34,8 +34,8 @@ struct access_decision {
 
 struct access_request {
   std::string user;
-  std::string source_address;  // the client's IPv4 or IPv6 address, as text
-  std::string target;          // a target name
+  std::string source_address;        // the client's IPv4 or IPv6 address, as text
+  std::string target;                // a target name
   std::optional<std::string> login;  // none: the default login of the first matching rule
   access_mode mode = access_mode::terminating;
 };
@@ -61,8 +61,7 @@ struct reachable_target {
 /// The targets `user` may reach from `source_address` in `mode`, sorted by name, each with
 /// the logins allowed (for the interactive menu).
 std::vector<reachable_target> reachable_targets(const policy_set& p, std::string_view user,
-                                                std::string_view source_address,
-                                                access_mode mode);
+                                                std::string_view source_address, access_mode mode);
 
 enum class channel_kind { shell, exec, pty, subsystem, x11, agent_forwarding };
 

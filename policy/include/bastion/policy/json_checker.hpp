@@ -40,7 +40,7 @@ std::string json_type_name(const nlohmann::json& v);
 
 /// Collects problems for one source.
 class json_checker {
-public:
+ public:
   explicit json_checker(std::string source) : source_(std::move(source)) {}
 
   void add(std::string pointer, std::string message);
@@ -66,7 +66,7 @@ public:
   /// True when v is an array (reports otherwise).
   bool expect_array(const nlohmann::json& v, const std::string& pointer, std::string_view what);
 
-private:
+ private:
   std::string source_;
   std::vector<problem> problems_;
 };
@@ -75,7 +75,7 @@ private:
 /// every key not in `known` ("unknown key \"shel\" (did you mean \"shell\"?)").
 /// Lifetimes: the checker and the value must outlive the reader.
 class object_reader {
-public:
+ public:
   object_reader(json_checker& checker, const nlohmann::json& value, std::string pointer,
                 std::string_view what, std::initializer_list<std::string_view> known);
 
@@ -95,13 +95,13 @@ public:
   std::optional<std::string> get_string(std::string_view key, bool required = false,
                                         bool allow_empty = false) const;
   std::optional<bool> get_bool(std::string_view key) const;
-  std::optional<std::int64_t> get_integer(std::string_view key, std::int64_t min,
-                                          std::int64_t max, std::string_view what = {}) const;
+  std::optional<std::int64_t> get_integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                          std::string_view what = {}) const;
   std::optional<std::vector<std::string>> get_string_array(std::string_view key,
                                                            bool required = false,
                                                            bool allow_empty_array = true) const;
 
-private:
+ private:
   json_checker& checker_;
   const nlohmann::json& value_;
   std::string pointer_;

@@ -28,7 +28,7 @@ struct load_result {
 /// `base_pointer` is where the document sits in a larger one (the daemon's configuration
 /// with an inline policy passes "/policy"), prefixed to every problem's pointer.
 load_result load_policy_document(const nlohmann::json& document, const std::string& source,
-                        const std::string& base_pointer = {});
+                                 const std::string& base_pointer = {});
 /// Parses and validates JSON text (JSON syntax errors carry nlohmann's line and column).
 load_result load_policy(std::string_view json_text, const std::string& source = "inline");
 /// Reads a file (at most max_policy_size bytes) and loads it; `source` is the path.

@@ -98,17 +98,17 @@ struct permissions {
 };
 
 struct session_limits {
-  unsigned max_sessions = 10;                   // concurrent sessions of this user via the rule
-  std::uint64_t idle_timeout_seconds = 1800;    // 0: none
-  std::uint64_t max_duration_seconds = 0;       // 0: none
+  unsigned max_sessions = 10;                 // concurrent sessions of this user via the rule
+  std::uint64_t idle_timeout_seconds = 1800;  // 0: none
+  std::uint64_t max_duration_seconds = 0;     // 0: none
 };
 
 struct rule {
   std::string name;
   std::vector<std::string> users;
   std::vector<std::string> groups;
-  std::vector<std::string> targets;  // names, or "*"
-  std::vector<std::string> logins;   // the first one is the default
+  std::vector<std::string> targets;         // names, or "*"
+  std::vector<std::string> logins;          // the first one is the default
   std::vector<ip_network> source_networks;  // empty: any source
   bool hop = true;
   bool terminating = true;
