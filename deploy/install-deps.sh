@@ -8,7 +8,7 @@ packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make git
   # libraries
-  libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libargon2-dev
+  libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libargon2-dev libcrypt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer ships with clang 14 on Debian 12)
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
