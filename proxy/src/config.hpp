@@ -1,0 +1,81 @@
+// The bastion daemon's configuration: one JSON file (docs/configuration.md). Loading it
+// checks everything, the policy included, and reports every problem with its file and JSON
+// pointer; nothing is half-applied.
+#pragma once
+
+#include <bastion/policy/json_checker.hpp>
+#include <bastion/policy/model.hpp>
+
+#include <sshlib/key.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bastion {
+
+struct listen_address {
+  std::string address;  // an IPv4 or IPv6 literal
+  std::uint16_t port = 0;
+  std::string text() const;  // "127.0.0.1:2222", "[::1]:2222"
+};
+
+struct host_key_config {
+  std::filesystem::path path;
+  /// Generate a key of this type at `path` when the file does not exist ("ed25519",
+  /// "ecdsa", "rsa"); empty: the file must exist.
+  std::string generate;
+};
+
+struct connection_limits {
+  std::size_t max_connections = 1000;
+  std::size_t max_unauthenticated = 64;
+  std::size_t max_unauthenticated_per_source = 10;
+  std::chrono::seconds login_grace{60};
+  unsigned max_auth_attempts = 6;
+  std::chrono::seconds upstream_connect_timeout{10};
+  std::chrono::seconds drain_timeout{30};
+};
+
+struct log_config {
+  std::string file = "-";  // "-": stderr
+  bool debug = false;
+};
+
+struct daemon_config {
+  std::filesystem::path source;  // the file it came from
+  std::vector<listen_address> listen;
+  std::size_t workers = 0;  // 0: the machine's hardware threads
+  std::vector<host_key_config> host_keys;
+  connection_limits limits;
+  log_config log;
+  std::shared_ptr<const policy::policy_set> policy;
+  std::string policy_source;  // "inline" or the policy file's path
+};
+
+struct config_result {
+  std::optional<daemon_config> value;
+  std::vector<policy::problem> problems;
+};
+
+/// Largest configuration file accepted (bytes).
+inline constexpr std::size_t max_config_size = 1024 * 1024;
+
+/// Reads and checks `path`: its own settings and the policy (inline under "policy", or the
+/// file it names, relative to the configuration's directory). Host keys are not read here
+/// (see load_host_keys).
+config_result load_config(const std::filesystem::path& path);
+
+/// Reads each host key, generating the missing ones that say `generate` (mode 0600).
+/// Problems name the file and what is wrong.
+struct host_keys_result {
+  std::vector<sshlib::key> keys;
+  std::vector<policy::problem> problems;
+};
+host_keys_result load_host_keys(const daemon_config& config);
+
+}  // namespace bastion

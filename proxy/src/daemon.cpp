@@ -1,0 +1,146 @@
+#include "daemon.hpp"
+
+#include "shared_state.hpp"
+#include "worker.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <iostream>
+#include <thread>
+
+namespace bastion {
+namespace asio = boost::asio;
+
+namespace {
+
+std::size_t worker_count(const daemon_config& c) {
+  if (c.workers != 0) return c.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// The configured totals, shared out over the workers (the kernel spreads connections
+// evenly enough); rounded up, so each worker allows at least one.
+sshlib::listener_limits per_worker(const connection_limits& l, std::size_t workers) {
+  auto share = [workers](std::size_t total) { return (total + workers - 1) / workers; };
+  sshlib::listener_limits out;
+  out.max_connections = share(l.max_connections);
+  out.max_unauthenticated = share(l.max_unauthenticated);
+  out.max_unauthenticated_per_source = share(l.max_unauthenticated_per_source);
+  return out;
+}
+
+std::size_t live(const std::vector<std::unique_ptr<worker>>& workers) {
+  std::size_t n = 0;
+  for (const auto& w : workers) n += w->live_connections();
+  return n;
+}
+
+}  // namespace
+
+int run_daemon(daemon_config config) {
+  auto keys = load_host_keys(config);
+  if (!keys.problems.empty()) {
+    std::cerr << policy::format_problems(keys.problems);
+    return 1;
+  }
+  std::unique_ptr<event_log> log;
+  try {
+    log = std::make_unique<event_log>(config.log.file, config.log.debug);
+  } catch (const std::exception& e) {
+    std::cerr << "bastion: " << e.what() << "\n";
+    return 1;
+  }
+  const auto config_path = config.source;
+  const auto n = worker_count(config);
+  const auto limits = per_worker(config.limits, n);
+  const auto addresses = config.listen;
+  const auto drain_timeout = config.limits.drain_timeout;
+  shared_state shared(std::make_shared<const daemon_config>(std::move(config)), std::move(log));
+
+  std::vector<std::unique_ptr<worker>> workers;
+  for (std::size_t i = 0; i < n; ++i) {
+    workers.push_back(std::make_unique<worker>(shared, keys.keys, limits));
+    if (auto bound = workers.back()->listen(addresses); !bound) {
+      std::cerr << "bastion: " << bound.error().detail << "\n";
+      return 1;
+    }
+  }
+  for (auto& w : workers) w->start();
+
+  nlohmann::json listening = nlohmann::json::array();
+  std::string line = "bastion: listening on";
+  for (const auto& a : addresses) {
+    listening.push_back(a.text());
+    line += " " + a.text();
+  }
+  shared.log().write("start",
+                     {{"listen", listening}, {"workers", n}, {"config", config_path.string()}});
+  std::cout << line << std::endl;
+
+  asio::io_context main_io;
+  asio::signal_set signals(main_io, SIGHUP, SIGTERM, SIGINT);
+  signals.add(SIGUSR1);
+  asio::steady_timer drain_timer(main_io);
+  auto drain_deadline = std::chrono::steady_clock::time_point{};
+
+  std::function<void()> check_drained = [&] {
+    if (live(workers) == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      const auto left = live(workers);
+      if (left != 0) {
+        shared.log().write("drain_timeout", {{"connections_ended", left}});
+        for (auto& w : workers) w->end_all();
+      }
+      signals.cancel();
+      return;
+    }
+    // Draining is rare and short: a coarse look at the counts is all it needs.
+    drain_timer.expires_after(std::chrono::milliseconds(200));
+    drain_timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) check_drained();
+    });
+  };
+
+  std::function<void()> wait_signal = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        auto next = load_config(config_path);
+        if (!next.value) {
+          shared.log().write("reload_failed",
+                             {{"config", config_path.string()},
+                              {"problems", policy::format_problems(next.problems)}});
+        } else {
+          shared.replace_config(std::make_shared<const daemon_config>(std::move(*next.value)));
+          shared.log().write("reload", {{"config", config_path.string()}});
+        }
+        return wait_signal();
+      }
+      if (sig == SIGUSR1) {
+        try {
+          shared.log().reopen();
+        } catch (const std::exception& e) {
+          std::cerr << "bastion: " << e.what() << "\n";
+        }
+        return wait_signal();
+      }
+      if (shared.draining.exchange(true)) return wait_signal();
+      shared.log().write("draining", {{"signal", sig},
+                                      {"connections", live(workers)},
+                                      {"timeout_seconds", drain_timeout.count()}});
+      for (auto& w : workers) w->stop_accepting();
+      drain_deadline = std::chrono::steady_clock::now() + drain_timeout;
+      wait_signal();    // further signals are still answered (a SIGHUP while draining)
+      check_drained();  // cancels that wait once drained
+    });
+  };
+  wait_signal();
+  main_io.run();
+
+  for (auto& w : workers) w->join();
+  shared.log().write("stop", {});
+  return 0;
+}
+
+}  // namespace bastion

@@ -1,0 +1,100 @@
+// One client connection to the bastion, from accept to close: its authentication against
+// the policy snapshot it started with (inbound_auth.cpp), then each channel it opens: a
+// direct-tcpip is hop mode (hop_forward_async.cpp), a session without a target in the user
+// name gets the menu of reachable targets (menu.cpp). Lives on its worker's executor.
+#pragma once
+
+#include "shared_state.hpp"
+
+#include <bastion/policy/authorization.hpp>
+#include <bastion/policy/login_name.hpp>
+
+#include <sshlib/channel.hpp>
+#include <sshlib/server.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bastion {
+
+class inbound_connection : public std::enable_shared_from_this<inbound_connection> {
+ public:
+  inbound_connection(shared_state& shared, boost::asio::any_io_executor executor,
+                     boost::asio::ip::tcp::endpoint peer);
+
+  /// Points the connection's callbacks (authentication, channel opens, global requests)
+  /// at this object. Called by the listener before the handshake.
+  void configure(sshlib::server_config& config);
+  /// The authenticated connection (keeps it open until it ends).
+  void attach(std::shared_ptr<sshlib::server_connection> connection);
+  /// Ends the connection (draining's deadline passed).
+  void end();
+  /// Called once when the authenticated connection has closed.
+  void on_end(std::function<void()> f) { on_end_ = std::move(f); }
+
+  const std::string& id() const noexcept { return id_; }
+  std::string source_address() const;
+  const std::string& user() const;
+  shared_state& shared() noexcept { return shared_; }
+  const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+  const daemon_config& config() const noexcept { return *config_; }
+
+  /// Logs an event with this connection's id, user and source added.
+  void log(std::string_view event, nlohmann::json fields = nlohmann::json::object());
+
+  /// Terminating mode: the connection to the target (one per inbound connection, since the
+  /// user name fixes the target and login), made on first use.
+  std::shared_ptr<class upstream> upstream_for(const policy::grant& g);
+
+  /// Channels through this connection, counted for the disconnect event.
+  void count_bytes(std::uint64_t up, std::uint64_t down) noexcept {
+    bytes_up_ += up;
+    bytes_down_ += down;
+  }
+
+ private:
+  // inbound_auth.cpp
+  void authenticate(sshlib::auth_request r);
+  void conclude(sshlib::auth_request r, policy::auth_method method, const policy::decision& d,
+                nlohmann::json detail = nlohmann::json::object());
+  void deny_auth(sshlib::auth_request r, std::string_view method, std::string_view reason);
+  std::vector<std::string> methods_left() const;
+
+  // inbound_connection.cpp
+  void on_channel(sshlib::incoming_channel c);
+  void on_closed();
+
+  shared_state& shared_;
+  std::shared_ptr<const daemon_config> config_;  // the snapshot this connection lives by
+  boost::asio::any_io_executor executor_;
+  boost::asio::ip::tcp::endpoint peer_;
+  std::string id_;
+  std::chrono::steady_clock::time_point started_;
+  std::shared_ptr<sshlib::server_connection> connection_;
+
+  std::string ssh_username_;  // as the client sent it ("alice+web1")
+  std::optional<policy::login_name> identity_;
+  std::vector<policy::auth_method> completed_;  // factors passed so far, in order
+  bool authenticated_ = false;
+  std::uint64_t bytes_up_ = 0, bytes_down_ = 0;
+  std::function<void()> on_end_;
+  std::shared_ptr<class upstream> upstream_;
+};
+
+/// hop_forward_async.cpp: connects to the granted target and relays `c` to it.
+void start_hop(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
+               policy::grant g);
+/// session_bridge.cpp: a session channel in terminating mode, relayed to the target.
+void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
+                               policy::grant g);
+/// menu.cpp: serves a session channel that named no target: the list of targets.
+void serve_menu(std::shared_ptr<inbound_connection> conn, sshlib::channel ch);
+
+}  // namespace bastion

@@ -1,0 +1,53 @@
+// bastion: the SSH jump host daemon.
+//   bastion --config FILE            run (docs/configuration.md)
+//   bastion --check-config FILE      check the configuration and its policy, then exit:
+//                                    0 valid, 1 invalid (each problem on a line), 2 usage
+#include "config.hpp"
+#include "daemon.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <string_view>
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: bastion --config FILE\n"
+    "       bastion --check-config FILE\n";
+
+int check(const std::filesystem::path& path) {
+  auto loaded = bastion::load_config(path);
+  if (!loaded.value) {
+    std::cerr << bastion::policy::format_problems(loaded.problems);
+    return 1;
+  }
+  const auto& c = *loaded.value;
+  std::cout << path.string() << ": valid: " << c.listen.size() << " listen address(es), "
+            << c.host_keys.size() << " host key(s), policy (" << c.policy_source << ") with "
+            << c.policy->users.size() << " user(s), " << c.policy->targets.size() << " target(s), "
+            << c.policy->rules.size() << " rule(s)\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  if (argc != 3) {
+    std::cerr << usage;
+    return 2;
+  }
+  const std::string_view flag = argv[1];
+  const std::filesystem::path path = argv[2];
+  if (flag == "--check-config") return check(path);
+  if (flag != "--config") {
+    std::cerr << usage;
+    return 2;
+  }
+  auto loaded = bastion::load_config(path);
+  if (!loaded.value) {
+    std::cerr << bastion::policy::format_problems(loaded.problems);
+    return 1;
+  }
+  return bastion::run_daemon(std::move(*loaded.value));
+}

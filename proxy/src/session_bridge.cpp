@@ -1,0 +1,160 @@
+#include "session_bridge.hpp"
+
+#include "upstream.hpp"
+
+#include <boost/asio/write.hpp>
+
+namespace bastion {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// The policy question a channel request asks; nullopt for requests that need none.
+std::optional<policy::decision> check_request(const policy::grant& g, const sshlib::channel_request& r) {
+  const auto& t = r.type();
+  if (t == "shell") return policy::allow_channel(g, policy::channel_kind::shell);
+  if (t == "exec") return policy::allow_channel(g, policy::channel_kind::exec);
+  if (t == "pty-req") return policy::allow_channel(g, policy::channel_kind::pty);
+  if (t == "subsystem") return policy::allow_channel(g, policy::channel_kind::subsystem, r.text());
+  if (t == "x11-req") return policy::allow_channel(g, policy::channel_kind::x11);
+  if (t == "auth-agent-req@openssh.com") return policy::allow_channel(g, policy::channel_kind::agent_forwarding);
+  if (t == "env" || t == "window-change" || t == "signal" || t == "break") return std::nullopt;
+  return policy::decision{false, "request " + t + " is not relayed", ""};
+}
+
+}  // namespace
+
+session_bridge::session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down,
+                               sshlib::channel up)
+    : conn_(std::move(conn)),
+      grant_(std::move(g)),
+      down_(std::move(down)),
+      up_(std::move(up)),
+      down_stderr_(down_.stderr_stream()),
+      up_stderr_(up_.stderr_stream()),
+      started_(std::chrono::steady_clock::now()) {}
+
+void session_bridge::start() {
+  std::weak_ptr<session_bridge> weak = weak_from_this();
+  down_.on_request([weak](sshlib::channel_request r) {
+    if (auto self = weak.lock()) self->on_request(std::move(r));
+  });
+  pump(down_, up_, to_target_, true);
+  pump(up_, down_, from_target_, false);
+  pump(up_stderr_, down_stderr_, from_target_stderr_, false);
+  up_.async_wait_closed([self = shared_from_this()](error_code) { self->on_up_closed(); });
+  down_.async_wait_closed([self = shared_from_this()](error_code) { self->on_down_closed(); });
+}
+
+void session_bridge::on_request(sshlib::channel_request r) {
+  if (auto d = check_request(grant_, r); d && !d->allowed) {
+    conn_->log("request_denied", {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
+    // The user sees why on the session's stderr (one line), then the refusal. One line at
+    // a time: a client that repeats refused requests gets the first reason only.
+    if (notice_.empty()) {
+      notice_ = "bastion: " + d->reason + "\r\n";
+      asio::async_write(down_stderr_, asio::buffer(notice_), [self = shared_from_this()](error_code, std::size_t) {});
+    }
+    return r.reject();
+  }
+  if (r.type() == "shell" || r.type() == "exec" || r.type() == "subsystem") {
+    what_ = r.type() == "shell" ? "shell" : r.type() + " " + r.text();
+    conn_->log("session", {{"target", grant_.destination.name}, {"login", grant_.login}, {"request", r.type()},
+                           {"command", r.text()}});
+  }
+  if (r.type() == "window-change" || r.type() == "signal" || !r.want_reply()) {
+    up_.async_request(r.type(), false, r.data(), [](error_code) {});
+    return;
+  }
+  auto type = r.type();
+  auto data = r.data();
+  auto held = std::make_shared<sshlib::channel_request>(std::move(r));
+  up_.async_request(std::move(type), true, std::move(data), [held](error_code ec) {
+    if (ec) return held->reject();
+    held->accept();
+  });
+}
+
+template <class From, class To>
+void session_bridge::pump(From& from, To& to, direction& d, bool pass_eof) {
+  from.async_read_some(asio::buffer(d.buffer), [self = shared_from_this(), &from, &to, &d, pass_eof](
+                                                   error_code ec, std::size_t n) mutable {
+    if (ec) {
+      d.done = true;
+      if (pass_eof && ec == asio::error::eof) self->up_.send_eof();
+      return self->maybe_finish();
+    }
+    d.bytes += n;
+    asio::async_write(to, asio::buffer(d.buffer.data(), n),
+                      [self, &from, &to, &d, pass_eof](error_code wec, std::size_t) mutable {
+                        if (wec) {
+                          d.done = true;
+                          return self->maybe_finish();
+                        }
+                        self->pump(from, to, d, pass_eof);
+                      });
+  });
+}
+
+void session_bridge::on_up_closed() {
+  up_closed_ = true;
+  maybe_finish();
+}
+
+void session_bridge::on_down_closed() {
+  // The user went away: the target's side goes too.
+  up_.close();
+  maybe_finish();
+}
+
+void session_bridge::maybe_finish() {
+  // Everything the target said has been passed on, and the target has closed: the exit
+  // status goes out last.
+  if (finished_ || !up_closed_ || !from_target_.done || !from_target_stderr_.done) return;
+  finished_ = true;
+  const auto& e = up_.exit_status();
+  if (e.code) {
+    down_.exit(*e.code);
+  } else if (!e.signal.empty()) {
+    down_.exit_signal(e.signal, e.core_dumped, e.message);
+  }
+  down_.send_eof();
+  down_.close();
+  conn_->count_bytes(to_target_.bytes, from_target_.bytes + from_target_stderr_.bytes);
+  nlohmann::json fields = {
+      {"type", "session"},
+      {"mode", "terminating"},
+      {"target", grant_.destination.name},
+      {"login", grant_.login},
+      {"rule", grant_.rule},
+      {"what", what_},
+      {"bytes_up", to_target_.bytes},
+      {"bytes_down", from_target_.bytes + from_target_stderr_.bytes},
+      {"duration_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
+  if (e.code) fields["exit_status"] = *e.code;
+  if (!e.signal.empty()) fields["exit_signal"] = e.signal;
+  conn_->log("channel_close", std::move(fields));
+}
+
+void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c, policy::grant g) {
+  auto up = conn->upstream_for(g);
+  auto held = std::make_shared<sshlib::incoming_channel>(std::move(c));
+  up->async_ready([conn, up, held, g](const std::string& error) mutable {
+    if (!error.empty()) return held->reject(sshlib::channel_open_failure::connect_failed, error);
+    up->client().async_open_session([conn, held, g](error_code ec, sshlib::channel up_ch) mutable {
+      if (ec) {
+        const auto why = "the target refused a session: " +
+                         (up_ch.open_failure() ? up_ch.open_failure()->description : ec.message());
+        conn->log("upstream_failed", {{"mode", "terminating"}, {"target", g.destination.name}, {"reason", why}});
+        return held->reject(sshlib::channel_open_failure::connect_failed, why);
+      }
+      conn->log("channel_open", {{"type", "session"}, {"mode", "terminating"}, {"target", g.destination.name},
+                                 {"login", g.login}, {"rule", g.rule}});
+      auto bridge = std::make_shared<session_bridge>(conn, std::move(g), held->accept(), std::move(up_ch));
+      bridge->start();
+    });
+  });
+}
+
+}  // namespace bastion

@@ -1,0 +1,52 @@
+// Terminating mode's session channel: the user's channel (down) paired with a session
+// channel on the upstream connection (up). Channel requests go up after the policy allows
+// them (pty-req, env, shell, exec, subsystem; window-change and signal pass), and their
+// answers come back; data flows both ways, stderr included, each direction reading only
+// after the last write was taken, so memory stays within the SSH windows whatever the
+// speeds; EOF is passed on; when the target's side closes, its exit status or signal goes
+// to the user before the channel closes.
+#pragma once
+
+#include "inbound_connection.hpp"
+
+#include <bastion/policy/authorization.hpp>
+
+#include <sshlib/channel.hpp>
+
+#include <array>
+#include <memory>
+
+namespace bastion {
+
+class session_bridge : public std::enable_shared_from_this<session_bridge> {
+public:
+  session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down, sshlib::channel up);
+  void start();
+
+private:
+  struct direction {
+    std::array<std::uint8_t, 32 * 1024> buffer;
+    std::uint64_t bytes = 0;
+    bool done = false;
+  };
+  void on_request(sshlib::channel_request r);
+  // `from` and `to` are members: Asio's composed writes keep a reference to the stream.
+  template <class From, class To>
+  void pump(From& from, To& to, direction& d, bool pass_eof);
+  void on_up_closed();
+  void on_down_closed();
+  void maybe_finish();
+
+  std::shared_ptr<inbound_connection> conn_;
+  policy::grant grant_;
+  sshlib::channel down_, up_;
+  sshlib::channel::stderr_stream_type down_stderr_, up_stderr_;
+  std::string notice_;  // a refusal's line on stderr, kept while it is written
+  direction to_target_, from_target_, from_target_stderr_;
+  std::string what_;  // "shell", "exec", "subsystem sftp" for the log
+  std::chrono::steady_clock::time_point started_;
+  bool up_closed_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace bastion

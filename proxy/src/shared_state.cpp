@@ -1,0 +1,27 @@
+#include "shared_state.hpp"
+
+namespace bastion {
+
+shared_state::shared_state(std::shared_ptr<const daemon_config> config,
+                           std::unique_ptr<event_log> log)
+    : config_(std::move(config)), log_(std::move(log)) {}
+
+bool shared_state::claim_totp_step(const std::string& user, std::uint64_t step) {
+  std::lock_guard lock(totp_mutex_);
+  auto& last = totp_steps_[user];
+  if (step <= last) return false;
+  last = step;
+  return true;
+}
+
+std::uint64_t shared_state::last_totp_step(const std::string& user) const {
+  std::lock_guard lock(totp_mutex_);
+  auto it = totp_steps_.find(user);
+  return it == totp_steps_.end() ? 0 : it->second;
+}
+
+std::string shared_state::next_connection_id() {
+  return "c" + std::to_string(++connections_);
+}
+
+}  // namespace bastion

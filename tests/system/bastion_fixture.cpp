@@ -1,0 +1,99 @@
+#include "system/bastion_fixture.hpp"
+
+#include "support/process.hpp"
+#include "support/sshd.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace bastion::test {
+
+const char* const bastion_path = BASTION_PATH;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string read_public_line(const std::filesystem::path& private_key) {
+  auto line = read_file(private_key.string() + ".pub");
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+bastion_fixture::bastion_fixture() : user_key_(dir_ / "alice_ed25519") {
+  auto r = sshlib::test::run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                                      "alice@test", "-f", user_key_.string()});
+  if (r.exit_code != 0) throw std::runtime_error("ssh-keygen failed: " + r.err);
+}
+
+bastion_fixture::~bastion_fixture() {
+  if (bastion_) bastion_->stop(SIGTERM, std::chrono::seconds(20));
+}
+
+std::size_t bastion_fixture::add_sshd_target() {
+  targets_.push_back(std::make_unique<sshlib::test::listening_sshd>());
+  targets_.back()->server().authorize(read_public_line(user_key_));
+  return targets_.size() - 1;
+}
+
+nlohmann::json bastion_fixture::target_entry(std::size_t i) {
+  auto& s = *targets_[i];
+  const auto host_key = read_public_line(s.server().host_key("ed25519"));
+  return {{"host", "127.0.0.1"}, {"port", s.port()}, {"host_keys", {host_key}}};
+}
+
+void bastion_fixture::start(const nlohmann::json& policy) {
+  port_ = sshlib::test::free_loopback_port();
+  nlohmann::json config = {
+      {"listen", {"127.0.0.1:" + std::to_string(port_)}},
+      {"workers", 2},
+      {"host_keys",
+       {{{"path", (dir() / "bastion_host_ed25519").string()}, {"generate", "ed25519"}}}},
+      {"limits", {{"upstream_connect_timeout_seconds", 5}, {"drain_timeout_seconds", 5}}},
+      {"log", {{"file", (dir() / "events.jsonl").string()}}},
+      {"policy", policy},
+  };
+  std::ofstream(config_path()) << config.dump(2);
+  bastion_ = std::make_unique<sshlib::test::child_process>(
+      std::vector<std::string>{bastion_path, "--config", config_path().string()});
+  if (!bastion_->wait_for_output("listening on", std::chrono::seconds(30))) {
+    auto r = bastion_->wait(std::chrono::seconds(5));
+    throw std::runtime_error("the bastion did not start: " + r.err);
+  }
+  write_ssh_config();
+}
+
+void bastion_fixture::write_ssh_config() {
+  std::ofstream c(dir() / "ssh_config");
+  c << "Host bastion\n  HostName 127.0.0.1\n  Port " << port_ << "\n  User alice\n";
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    c << "Host target" << i << "\n  HostName 127.0.0.1\n  Port " << targets_[i]->port()
+      << "\n  User " << sshlib::test::sshd_server::user() << "\n  ProxyJump bastion\n";
+  }
+  c << "Host *\n  IdentityFile " << user_key_.string()
+    << "\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n"
+       "  LogLevel INFO\n  BatchMode yes\n  ConnectTimeout 20\n";
+}
+
+child_result bastion_fixture::ssh(const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{"ssh", "-F", (dir() / "ssh_config").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  sshlib::test::child_process p(argv, input);
+  return p.wait(std::chrono::seconds(60));
+}
+
+std::vector<nlohmann::json> bastion_fixture::events() const {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(read_file(dir() / "events.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+}  // namespace bastion::test

@@ -1,0 +1,71 @@
+// The bastion under test, end to end: a real `bastion` process started on a loopback port
+// with a configuration the test writes (policy included), real OpenSSH servers as targets,
+// and OpenSSH's `ssh` as the user, driven through an ssh_config file that names the bastion
+// and the targets. Every run has a deadline.
+#pragma once
+
+#include "support/child_process.hpp"
+#include "support/listening_sshd.hpp"
+#include "support/temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bastion::test {
+
+using sshlib::test::child_result;
+
+/// The built bastion binary.
+extern const char* const bastion_path;
+
+/// The one-line public key of a key file's ".pub".
+std::string read_public_line(const std::filesystem::path& private_key);
+std::string read_file(const std::filesystem::path& path);
+
+class bastion_fixture {
+ public:
+  bastion_fixture();
+  ~bastion_fixture();
+
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  /// alice's key pair (ed25519, made by ssh-keygen), authorized on every target sshd.
+  const std::filesystem::path& user_key() const { return user_key_; }
+
+  /// A real sshd on loopback, with alice's key authorized; returned index for target().
+  std::size_t add_sshd_target();
+  sshlib::test::listening_sshd& sshd(std::size_t i) { return *targets_[i]; }
+  /// A policy target entry for sshd i, its ed25519 host key pinned.
+  nlohmann::json target_entry(std::size_t i);
+
+  /// Writes the configuration (the given policy inline, listen on a free port, a host key
+  /// generated on first start, the log in dir()/events.jsonl) and starts the bastion;
+  /// returns when it says it is listening. Throws std::runtime_error otherwise.
+  void start(const nlohmann::json& policy);
+  std::uint16_t port() const { return port_; }
+  std::filesystem::path config_path() const { return dir() / "bastion.json"; }
+  sshlib::test::child_process& process() { return *bastion_; }
+
+  /// Writes the ssh_config every ssh run uses: host "bastion" (user alice) and each sshd
+  /// target as "target<i>" reached with ProxyJump bastion, as the test's user.
+  void write_ssh_config();
+  /// Runs `ssh -F <config> args...` with stdin `input`, killed after 60 s.
+  child_result ssh(const std::vector<std::string>& args, const std::string& input = {});
+
+  /// The event log's lines, parsed.
+  std::vector<nlohmann::json> events() const;
+
+ private:
+  sshlib::test::temp_dir dir_;
+  std::filesystem::path user_key_;
+  std::vector<std::unique_ptr<sshlib::test::listening_sshd>> targets_;
+  std::unique_ptr<sshlib::test::child_process> bastion_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace bastion::test
