@@ -70,10 +70,11 @@ class duplicate_key_finder {
 
 }  // namespace
 
-std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t max_size, std::string_view what,
-                                              json_checker& checker) {
+std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t max_size,
+                                              std::string_view what, json_checker& checker) {
   if (text.size() > max_size) {
-    checker.add("", "the " + std::string(what) + " is larger than " + std::to_string(max_size) + " bytes");
+    checker.add(
+        "", "the " + std::string(what) + " is larger than " + std::to_string(max_size) + " bytes");
     return std::nullopt;
   }
   const auto before = checker.problems().size();
@@ -83,7 +84,8 @@ std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t
   } catch (const nlohmann::json::parse_error& e) {
     // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
     std::string message = e.what();
-    if (const auto bracket = message.find("] "); message.front() == '[' && bracket != std::string::npos) {
+    if (const auto bracket = message.find("] ");
+        message.front() == '[' && bracket != std::string::npos) {
       message.erase(0, bracket + 2);
     }
     checker.add("", "not valid JSON: " + message);
@@ -93,8 +95,9 @@ std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t
   return document;
 }
 
-std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path, std::size_t max_size,
-                                             std::string_view what, json_checker& checker) {
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path,
+                                             std::size_t max_size, std::string_view what,
+                                             json_checker& checker) {
   const std::string w(what);
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
@@ -109,8 +112,8 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path, 
   const auto size = std::filesystem::file_size(path, ec);
   if (ec || size > max_size) {
     checker.add("", ec ? "cannot read the " + w + " file: " + ec.message()
-                       : "the " + w + " file has " + std::to_string(size) + " bytes; the limit is " +
-                             std::to_string(max_size));
+                       : "the " + w + " file has " + std::to_string(size) +
+                             " bytes; the limit is " + std::to_string(max_size));
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);

@@ -90,8 +90,12 @@ void inbound_connection::authenticate(sshlib::auth_request r) {
         // A query ("would this key do?"): a yes is not an authentication yet, so only a no
         // is logged (with the key, so probing shows in the log).
         if (d.allowed) return r.accept();
-        log("auth", {{"method", "publickey"}, {"result", "failure"}, {"query", true}, {"reason", d.reason},
-                     {"key", key.fingerprint_sha256()}, {"key_type", key.type()}});
+        log("auth", {{"method", "publickey"},
+                     {"result", "failure"},
+                     {"query", true},
+                     {"reason", d.reason},
+                     {"key", key.fingerprint_sha256()},
+                     {"key_type", key.type()}});
         return r.reject(methods_left());
       }
       return conclude(std::move(r), *method, d,

@@ -88,7 +88,8 @@ void inbound_connection::end() {
 
 std::shared_ptr<upstream> inbound_connection::upstream_for(const policy::grant& g) {
   if (!upstream_) {
-    upstream_ = std::make_shared<upstream>(weak_from_this(), executor_, g, config_->limits.upstream_connect_timeout);
+    upstream_ = std::make_shared<upstream>(weak_from_this(), executor_, g,
+                                           config_->limits.upstream_connect_timeout);
   }
   return upstream_;
 }
@@ -109,14 +110,19 @@ void inbound_connection::on_channel(sshlib::incoming_channel c) {
     return start_hop(shared_from_this(), std::move(c), std::move(*d.granted));
   }
   if (c.type == "session") {
-    if (identity_ && identity_->target) {
-      const std::string why = "terminating mode (" + *identity_->target +
-                              ") is not available on this bastion yet; use ssh -J " + user() +
-                              "@bastion " + *identity_->target;
-      log("channel_denied", {{"type", c.type}, {"target", *identity_->target}, {"reason", why}});
-      return c.reject(sshlib::channel_open_failure::administratively_prohibited, why);
+    if (!identity_ || !identity_->target) return serve_menu(shared_from_this(), c.accept());
+    policy::access_request q;
+    q.user = user();
+    q.source_address = source_address();
+    q.target = *identity_->target;
+    q.login = identity_->login;
+    q.mode = policy::access_mode::terminating;
+    auto d = policy::authorize_target(*config_->policy, q);
+    if (!d.verdict.allowed) {
+      log("channel_denied", {{"type", c.type}, {"target", q.target}, {"reason", d.verdict.reason}});
+      return c.reject(sshlib::channel_open_failure::administratively_prohibited, d.verdict.reason);
     }
-    return serve_menu(shared_from_this(), c.accept());
+    return start_terminating_session(shared_from_this(), std::move(c), std::move(*d.granted));
   }
   const std::string why = "the bastion does not relay " + c.type + " channels";
   log("channel_denied", {{"type", c.type}, {"reason", why}});

@@ -11,22 +11,24 @@ using boost::system::error_code;
 namespace {
 
 // The policy question a channel request asks; nullopt for requests that need none.
-std::optional<policy::decision> check_request(const policy::grant& g, const sshlib::channel_request& r) {
+std::optional<policy::decision> check_request(const policy::grant& g,
+                                              const sshlib::channel_request& r) {
   const auto& t = r.type();
   if (t == "shell") return policy::allow_channel(g, policy::channel_kind::shell);
   if (t == "exec") return policy::allow_channel(g, policy::channel_kind::exec);
   if (t == "pty-req") return policy::allow_channel(g, policy::channel_kind::pty);
   if (t == "subsystem") return policy::allow_channel(g, policy::channel_kind::subsystem, r.text());
   if (t == "x11-req") return policy::allow_channel(g, policy::channel_kind::x11);
-  if (t == "auth-agent-req@openssh.com") return policy::allow_channel(g, policy::channel_kind::agent_forwarding);
+  if (t == "auth-agent-req@openssh.com")
+    return policy::allow_channel(g, policy::channel_kind::agent_forwarding);
   if (t == "env" || t == "window-change" || t == "signal" || t == "break") return std::nullopt;
   return policy::decision{false, "request " + t + " is not relayed", ""};
 }
 
 }  // namespace
 
-session_bridge::session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down,
-                               sshlib::channel up)
+session_bridge::session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g,
+                               sshlib::channel down, sshlib::channel up)
     : conn_(std::move(conn)),
       grant_(std::move(g)),
       down_(std::move(down)),
@@ -49,18 +51,24 @@ void session_bridge::start() {
 
 void session_bridge::on_request(sshlib::channel_request r) {
   if (auto d = check_request(grant_, r); d && !d->allowed) {
-    conn_->log("request_denied", {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
-    // The user sees why on the session's stderr (one line), then the refusal. One line at
-    // a time: a client that repeats refused requests gets the first reason only.
-    if (notice_.empty()) {
-      notice_ = "bastion: " + d->reason + "\r\n";
-      asio::async_write(down_stderr_, asio::buffer(notice_), [self = shared_from_this()](error_code, std::size_t) {});
-    }
-    return r.reject();
+    conn_->log("request_denied",
+               {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
+    // The user sees why on the session's stderr (one line), then the refusal, in that
+    // order (ssh gives up on the session once refused). A client that repeats refused
+    // requests gets the first reason only.
+    if (!notice_.empty()) return r.reject();
+    notice_ = "bastion: " + d->reason + "\r\n";
+    auto held = std::make_shared<sshlib::channel_request>(std::move(r));
+    asio::async_write(
+        down_stderr_, asio::buffer(notice_),
+        [self = shared_from_this(), held](error_code, std::size_t) { held->reject(); });
+    return;
   }
   if (r.type() == "shell" || r.type() == "exec" || r.type() == "subsystem") {
     what_ = r.type() == "shell" ? "shell" : r.type() + " " + r.text();
-    conn_->log("session", {{"target", grant_.destination.name}, {"login", grant_.login}, {"request", r.type()},
+    conn_->log("session", {{"target", grant_.destination.name},
+                           {"login", grant_.login},
+                           {"request", r.type()},
                            {"command", r.text()}});
   }
   if (r.type() == "window-change" || r.type() == "signal" || !r.want_reply()) {
@@ -78,8 +86,8 @@ void session_bridge::on_request(sshlib::channel_request r) {
 
 template <class From, class To>
 void session_bridge::pump(From& from, To& to, direction& d, bool pass_eof) {
-  from.async_read_some(asio::buffer(d.buffer), [self = shared_from_this(), &from, &to, &d, pass_eof](
-                                                   error_code ec, std::size_t n) mutable {
+  from.async_read_some(asio::buffer(d.buffer), [self = shared_from_this(), &from, &to, &d,
+                                                pass_eof](error_code ec, std::size_t n) mutable {
     if (ec) {
       d.done = true;
       if (pass_eof && ec == asio::error::eof) self->up_.send_eof();
@@ -131,13 +139,15 @@ void session_bridge::maybe_finish() {
       {"what", what_},
       {"bytes_up", to_target_.bytes},
       {"bytes_down", from_target_.bytes + from_target_stderr_.bytes},
-      {"duration_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
+      {"duration_seconds",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
   if (e.code) fields["exit_status"] = *e.code;
   if (!e.signal.empty()) fields["exit_signal"] = e.signal;
   conn_->log("channel_close", std::move(fields));
 }
 
-void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c, policy::grant g) {
+void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
+                               policy::grant g) {
   auto up = conn->upstream_for(g);
   auto held = std::make_shared<sshlib::incoming_channel>(std::move(c));
   up->async_ready([conn, up, held, g](const std::string& error) mutable {
@@ -146,12 +156,17 @@ void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib:
       if (ec) {
         const auto why = "the target refused a session: " +
                          (up_ch.open_failure() ? up_ch.open_failure()->description : ec.message());
-        conn->log("upstream_failed", {{"mode", "terminating"}, {"target", g.destination.name}, {"reason", why}});
+        conn->log("upstream_failed",
+                  {{"mode", "terminating"}, {"target", g.destination.name}, {"reason", why}});
         return held->reject(sshlib::channel_open_failure::connect_failed, why);
       }
-      conn->log("channel_open", {{"type", "session"}, {"mode", "terminating"}, {"target", g.destination.name},
-                                 {"login", g.login}, {"rule", g.rule}});
-      auto bridge = std::make_shared<session_bridge>(conn, std::move(g), held->accept(), std::move(up_ch));
+      conn->log("channel_open", {{"type", "session"},
+                                 {"mode", "terminating"},
+                                 {"target", g.destination.name},
+                                 {"login", g.login},
+                                 {"rule", g.rule}});
+      auto bridge =
+          std::make_shared<session_bridge>(conn, std::move(g), held->accept(), std::move(up_ch));
       bridge->start();
     });
   });

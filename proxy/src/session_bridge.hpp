@@ -19,11 +19,12 @@
 namespace bastion {
 
 class session_bridge : public std::enable_shared_from_this<session_bridge> {
-public:
-  session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down, sshlib::channel up);
+ public:
+  session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down,
+                 sshlib::channel up);
   void start();
 
-private:
+ private:
   struct direction {
     std::array<std::uint8_t, 32 * 1024> buffer;
     std::uint64_t bytes = 0;

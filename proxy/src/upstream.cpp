@@ -9,15 +9,19 @@
 
 namespace bastion {
 
-upstream::upstream(std::weak_ptr<inbound_connection> conn, boost::asio::any_io_executor ex, policy::grant g,
-                   std::chrono::seconds timeout)
+upstream::upstream(std::weak_ptr<inbound_connection> conn, boost::asio::any_io_executor ex,
+                   policy::grant g, std::chrono::seconds timeout)
     : conn_(std::move(conn)), grant_(std::move(g)), timeout_(timeout), client_(std::move(ex)) {}
 
 void upstream::async_ready(ready_handler f) {
   switch (state_) {
-    case state::ready: return f("");
-    case state::failed: return f(error_);
-    case state::connecting: waiting_.push_back(std::move(f)); return;
+    case state::ready:
+      return f("");
+    case state::failed:
+      return f(error_);
+    case state::connecting:
+      waiting_.push_back(std::move(f));
+      return;
     case state::idle:
       waiting_.push_back(std::move(f));
       state_ = state::connecting;
@@ -32,15 +36,18 @@ sshlib::client_config upstream::make_config(std::string& problem) {
   c.keepalive_interval = std::chrono::seconds(30);
   const auto& t = grant_.destination;
   // The pin decides; a known_hosts file is the alternative when no key is pinned.
-  c.host_verifier = [self = weak_from_this(), pins = t.host_keys, known = t.known_hosts, name = t.name](
-                        const sshlib::host_key_info& info, sshlib::detail::unique_function<void(bool)> verdict) {
+  c.host_verifier = [self = weak_from_this(), pins = t.host_keys, known = t.known_hosts,
+                     name = t.name](const sshlib::host_key_info& info,
+                                    sshlib::detail::unique_function<void(bool)> verdict) {
     auto me = self.lock();
     const auto presented = info.host_key.is_certificate() ? info.host_key.plain() : info.host_key;
     bool ok = false;
     std::string why;
     if (!pins.empty()) {
       for (const auto& k : pins) ok = ok || k.equals(presented);
-      if (!ok) why = "its host key " + info.fingerprint_sha256 + " is not the one the policy pins for " + name;
+      if (!ok)
+        why = "its host key " + info.fingerprint_sha256 + " is not the one the policy pins for " +
+              name;
     } else {
       auto file = sshlib::known_hosts::load(known);
       if (!file) {
@@ -48,7 +55,9 @@ sshlib::client_config upstream::make_config(std::string& problem) {
       } else {
         auto status = file->check(info.host, info.port, info.host_key);
         ok = status.is_trusted();
-        if (!ok) why = "its host key " + info.fingerprint_sha256 + " is " + std::string(sshlib::to_string(status.verdict)) + " in " + known;
+        if (!ok)
+          why = "its host key " + info.fingerprint_sha256 + " is " +
+                std::string(sshlib::to_string(status.verdict)) + " in " + known;
       }
     }
     if (me && !ok) me->host_key_problem_ = why;
@@ -68,7 +77,8 @@ sshlib::client_config upstream::make_config(std::string& problem) {
       c.private_key = std::move(*key);
     }
   } else {
-    problem = "target " + t.name + " logs in with your forwarded agent, which this bastion does not relay yet";
+    problem = "target " + t.name +
+              " logs in with your forwarded agent, which this bastion does not relay yet";
   }
   return c;
 }
@@ -78,20 +88,23 @@ void upstream::connect() {
   auto config = make_config(problem);
   if (!problem.empty()) return finish(problem);
   const auto& t = grant_.destination;
-  client_.async_connect(t.host, t.port, std::move(config), [self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) return self->finish("");
-    const auto& dest = self->grant_.destination;
-    std::string why;
-    if (!self->host_key_problem_.empty()) {
-      why = "refused " + dest.name + ": " + self->host_key_problem_;
-    } else if (ec == sshlib::errc::authentication_failed) {
-      why = "the bastion could not log in to " + dest.name + " as " + self->grant_.login;
-    } else {
-      const auto detail = self->client_.last_error() ? self->client_.last_error()->message() : ec.message();
-      why = "cannot reach " + dest.name + " (" + dest.host + ":" + std::to_string(dest.port) + "): " + detail;
-    }
-    self->finish(why);
-  });
+  client_.async_connect(
+      t.host, t.port, std::move(config), [self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec) return self->finish("");
+        const auto& dest = self->grant_.destination;
+        std::string why;
+        if (!self->host_key_problem_.empty()) {
+          why = "refused " + dest.name + ": " + self->host_key_problem_;
+        } else if (ec == sshlib::errc::authentication_failed) {
+          why = "the bastion could not log in to " + dest.name + " as " + self->grant_.login;
+        } else {
+          const auto detail =
+              self->client_.last_error() ? self->client_.last_error()->message() : ec.message();
+          why = "cannot reach " + dest.name + " (" + dest.host + ":" + std::to_string(dest.port) +
+                "): " + detail;
+        }
+        self->finish(why);
+      });
 }
 
 void upstream::finish(const std::string& error) {
@@ -100,9 +113,13 @@ void upstream::finish(const std::string& error) {
   if (auto conn = conn_.lock()) {
     const auto& t = grant_.destination;
     if (error.empty()) {
-      conn->log("upstream_connect", {{"target", t.name}, {"login", grant_.login}, {"host", t.host}, {"port", t.port}});
+      conn->log("upstream_connect",
+                {{"target", t.name}, {"login", grant_.login}, {"host", t.host}, {"port", t.port}});
     } else {
-      conn->log("upstream_failed", {{"mode", "terminating"}, {"target", t.name}, {"login", grant_.login}, {"reason", error}});
+      conn->log("upstream_failed", {{"mode", "terminating"},
+                                    {"target", t.name},
+                                    {"login", grant_.login},
+                                    {"reason", error}});
     }
   }
   auto waiting = std::move(waiting_);
@@ -110,6 +127,8 @@ void upstream::finish(const std::string& error) {
   for (auto& f : waiting) f(error);
 }
 
-void upstream::close() { client_.end(); }
+void upstream::close() {
+  client_.end();
+}
 
 }  // namespace bastion

@@ -22,7 +22,7 @@ namespace bastion {
 class inbound_connection;
 
 class upstream : public std::enable_shared_from_this<upstream> {
-public:
+ public:
   using ready_handler = std::function<void(const std::string& error)>;
 
   upstream(std::weak_ptr<inbound_connection> conn, boost::asio::any_io_executor ex, policy::grant g,
@@ -35,7 +35,7 @@ public:
   const policy::grant& granted() const noexcept { return grant_; }
   void close();
 
-private:
+ private:
   void connect();
   void finish(const std::string& error);
   sshlib::client_config make_config(std::string& problem);

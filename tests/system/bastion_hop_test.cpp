@@ -155,7 +155,8 @@ TEST(BastionCheckConfig, AValidConfigurationIsSummarisedAndMistakesArePointedAt)
       {"targets",
        {{"web1",
          {{"host", "127.0.0.1"}, {"port", 22}, {"host_keys", {read_public_line(f.user_key())}}}}}},
-      {"rules", {{{"name", "r"}, {"users", {"alice"}}, {"targets", {"web1"}}, {"logins", {"alice"}}}}},
+      {"rules",
+       {{{"name", "r"}, {"users", {"alice"}}, {"targets", {"web1"}}, {"logins", {"alice"}}}}},
   };
   nlohmann::json config = {{"listen", {"127.0.0.1:2222"}},
                            {"host_keys", {{{"path", "/nonexistent"}, {"generate", "ed25519"}}}},
@@ -176,7 +177,8 @@ TEST(BastionCheckConfig, AValidConfigurationIsSummarisedAndMistakesArePointedAt)
   auto b = check.wait(std::chrono::seconds(30));
   EXPECT_EQ(b.exit_code, 1);
   EXPECT_NE(b.err.find(bad.string() + ":/listen/0: port \"70000\""), std::string::npos) << b.err;
-  EXPECT_NE(b.err.find("/limits/max_conections: unknown key \"max_conections\" (did you mean \"max_connections\"?)"),
+  EXPECT_NE(b.err.find("/limits/max_conections: unknown key \"max_conections\" (did you mean "
+                       "\"max_connections\"?)"),
             std::string::npos)
       << b.err;
   EXPECT_NE(b.err.find("/policy/rules/0/targets/0"), std::string::npos) << b.err;

@@ -18,11 +18,12 @@ namespace bastion::policy {
 /// Parses `text` (at most `max_size` bytes), reporting problems to `checker` (pointer "" for
 /// syntax, the duplicate key's pointer for duplicates). `what` names the document in
 /// messages ("policy", "configuration"). Nothing when a problem was found.
-std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t max_size, std::string_view what,
-                                              json_checker& checker);
+std::optional<nlohmann::json> parse_json_text(std::string_view text, std::size_t max_size,
+                                              std::string_view what, json_checker& checker);
 
 /// Reads `path` (a regular file of at most `max_size` bytes) and parses it as above.
-std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path, std::size_t max_size,
-                                             std::string_view what, json_checker& checker);
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path,
+                                             std::size_t max_size, std::string_view what,
+                                             json_checker& checker);
 
 }  // namespace bastion::policy
