@@ -1,66 +1,118 @@
 #!/usr/bin/env bash
-# The main job until the bastion exists: a short, real demonstration of sshlib against
-# OpenSSH's own tools: its key layer with ssh-keygen, and its client running a command on a
-# real sshd (started here on a free loopback port, when run as root). Run after
-# `cmake --workflow --preset release`.
+# The main job: the bastion on 127.0.0.1:2222 with an example policy, in front of a demo
+# target (sshlib-sshd, the small sshlib server, on a free loopback port). The script makes
+# the keys, writes the configuration, starts both, proves both ways of reaching the target
+# work (hop mode with ssh -J, terminating mode with ssh alice+demo@bastion), prints the
+# commands to try them yourself and the event log's path, then keeps the bastion in the
+# foreground until Ctrl-C. Run after `cmake --workflow --preset release`.
+#
+# Environment: BASTION_DEMO_DIR (default /tmp/bastion-demo, recreated), BASTION_DEMO_PORT
+# (default 2222), BASTION_DEMO_ONESHOT=1 to stop after the checks (for scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tool=build/release/sshlib/examples/sshlib-keytool
-[ -x "$tool" ] || { echo "demo: $tool not built; run: cmake --workflow --preset release" >&2; exit 1; }
+build=build/release
+bastion=$build/proxy/bastion
+target_server=$build/sshlib/examples/sshlib-sshd
+for b in "$bastion" "$target_server"; do
+  [ -x "$b" ] || { echo "demo: $b not built; run: cmake --workflow --preset release" >&2; exit 1; }
+done
 
-exec_tool=build/release/sshlib/examples/sshlib-exec
-work=$(mktemp -d)
-trap 'kill "$(cat "$work/sshd.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
-
+dir=${BASTION_DEMO_DIR:-/tmp/bastion-demo}
+port=${BASTION_DEMO_PORT:-2222}
+rm -rf "$dir"
+mkdir -p "$dir"
+chmod 700 "$dir"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
 
-step "sshlib generates an Ed25519 key protected by a passphrase"
-"$tool" generate --type ed25519 --comment demo@sshlib --passphrase 'correct horse' -o "$work/id_demo"
+step "keys: alice's (the user), the bastion's own for logging in to the target"
+ssh-keygen -q -t ed25519 -N '' -C alice@demo -f "$dir/alice_ed25519"
+ssh-keygen -q -t ed25519 -N '' -C bastion-upstream -f "$dir/bastion_upstream_ed25519"
+# The target lets in the bastion's key (terminating mode) and alice's (hop mode: her own
+# ssh logs in to the target end to end).
+cat "$dir/bastion_upstream_ed25519.pub" "$dir/alice_ed25519.pub" > "$dir/target_authorized_keys"
 
-step "OpenSSH's ssh-keygen opens the key sshlib wrote"
-ssh-keygen -y -P 'correct horse' -f "$work/id_demo" | tee "$work/from-openssh.pub"
+step "the demo target: sshlib-sshd on a free loopback port"
+"$target_server" --listen 127.0.0.1 --port 0 --generate-host-key "$dir/target_host_ed25519" \
+  --authorized-keys "$dir/target_authorized_keys" --sftp-root "$dir" > "$dir/target.out" 2> "$dir/target.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q 'listening on' "$dir/target.out" 2>/dev/null && break; sleep 0.1; done
+target_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$dir/target.out" | head -1)
+[ -n "$target_port" ] || { echo "demo: the target did not start:" >&2; cat "$dir/target.log" >&2; exit 1; }
+target_key=$(ssh-keygen -y -f "$dir/target_host_ed25519")
+login=$(id -un)
+echo "target listening on 127.0.0.1:$target_port (logins as $login)"
 
-step "ssh-keygen makes an ECDSA P-384 key; sshlib reads it"
-ssh-keygen -q -t ecdsa -b 384 -N '' -C made-by-openssh -f "$work/id_ecdsa"
-"$tool" show "$work/id_ecdsa"
+step "the bastion's configuration and policy: $dir/bastion.json"
+python3 - "$dir" "$port" "$target_port" "$target_key" "$login" <<'PY'
+import json, sys
+d, port, tport, tkey, login = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+alice = open(f"{d}/alice_ed25519.pub").read().strip()
+policy = {
+    "users": {"alice": {"groups": ["demo"], "public_keys": [alice]}},
+    "targets": {
+        "demo": {
+            "host": "127.0.0.1", "port": tport, "host_keys": [tkey],
+            "upstream_auth": {"method": "key", "key_file": f"{d}/bastion_upstream_ed25519"},
+        }
+    },
+    "rules": [{
+        "name": "demo-users-to-demo",
+        "groups": ["demo"], "targets": ["demo"], "logins": [login],
+        "source_networks": ["127.0.0.0/8", "::1/128"],
+        "allow": {"shell": True, "exec": True, "pty": True, "subsystems": ["sftp"]},
+    }],
+}
+config = {
+    "listen": [f"127.0.0.1:{port}"],
+    "host_keys": [{"path": f"{d}/bastion_host_ed25519", "generate": "ed25519"}],
+    "log": {"file": f"{d}/events.jsonl"},
+    "policy": policy,
+}
+json.dump(config, open(f"{d}/bastion.json", "w"), indent=2)
+ssh_config = f"""Host bastion
+  HostName 127.0.0.1
+  Port {port}
+Host demo-target
+  HostName 127.0.0.1
+  Port {tport}
+  User {login}
+Host *
+  IdentityFile {d}/alice_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile {d}/known_hosts
+  StrictHostKeyChecking accept-new
+"""
+open(f"{d}/ssh_config", "w").write(ssh_config)
+PY
+"$bastion" --check-config "$dir/bastion.json"
 
-step "fingerprints agree"
-ours=$("$tool" show "$work/id_ecdsa" | awk '/^fingerprint: / {print $2}')
-theirs=$(ssh-keygen -lf "$work/id_ecdsa.pub" | awk '{print $2}')
-echo "sshlib:     $ours"
-echo "ssh-keygen: $theirs"
-[ "$ours" = "$theirs" ] || { echo "demo: fingerprints differ" >&2; exit 1; }
+step "the bastion on 127.0.0.1:$port"
+"$bastion" --config "$dir/bastion.json" > "$dir/bastion.out" 2> "$dir/bastion.err" &
+bastion_pid=$!
+pids+=($bastion_pid)
+for _ in $(seq 100); do grep -q 'listening on' "$dir/bastion.out" 2>/dev/null && break; sleep 0.1; done
+grep -q 'listening on' "$dir/bastion.out" || { echo "demo: the bastion did not start:" >&2; cat "$dir/bastion.err" >&2; exit 1; }
+cat "$dir/bastion.out"
 
-step "a wrong passphrase is refused with a precise error"
-if "$tool" show "$work/id_demo" --passphrase wrong; then
-  echo "demo: wrong passphrase accepted" >&2; exit 1
-fi
+ssh_demo=(ssh -F "$dir/ssh_config" -o BatchMode=yes)
+step "hop mode: ssh -J alice@bastion demo-target (end-to-end encrypted to the target)"
+"${ssh_demo[@]}" -J alice@bastion demo-target 'echo "hello from $(hostname) via the bastion (hop mode)"'
+step "terminating mode: ssh alice+demo@bastion (the bastion logs in to the target for alice)"
+"${ssh_demo[@]}" alice+demo@bastion 'echo "hello from $(hostname) through the bastion (terminating mode)"'
+step "a login without a target gets the menu"
+"${ssh_demo[@]}" alice@bastion
 
-if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] && [ -x "$exec_tool" ]; then
-  step "sshlib's client runs a command on OpenSSH's sshd (host key pinned, key authentication)"
-  mkdir -p /run/sshd
-  ssh-keygen -q -t ed25519 -N '' -f "$work/host"
-  "$tool" generate --type ed25519 --comment demo-user -o "$work/user" >/dev/null
-  ssh-keygen -y -f "$work/user" > "$work/authorized_keys"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  cat > "$work/sshd_config" <<CFG
-HostKey $work/host
-AuthorizedKeysFile $work/authorized_keys
-PidFile $work/sshd.pid
-ListenAddress 127.0.0.1:$port
-UsePAM no
-StrictModes no
-PermitRootLogin yes
-PasswordAuthentication no
-CFG
-  /usr/sbin/sshd -f "$work/sshd_config" -E "$work/sshd.log"
-  for _ in $(seq 50); do [ -s "$work/sshd.pid" ] && break; sleep 0.1; done
-  out=$(echo "hello from stdin" | "$exec_tool" -p "$port" -i "$work/user" --host-key "$work/host.pub" \
-        "root@127.0.0.1" 'echo "sshd says: $(cat) on $(uname -s)"; exit 3') && status=0 || status=$?
-  echo "$out"
-  echo "exit status: $status"
-  [ "$status" = 3 ] && [ "$out" = "sshd says: hello from stdin on Linux" ] || { echo "demo: exec failed" >&2; cat "$work/sshd.log" >&2; exit 1; }
-else
-  step "skipping the sshd part: it needs root and /usr/sbin/sshd"
-fi
-echo "demo: OK"
+cat <<TXT
+
+== try it yourself (the bastion keeps running until Ctrl-C)
+  ssh -F $dir/ssh_config -J alice@bastion demo-target            # hop mode
+  ssh -F $dir/ssh_config alice+demo@bastion                      # terminating mode, a shell
+  sftp -F $dir/ssh_config alice+demo@bastion                     # sftp through the bastion
+  ssh -F $dir/ssh_config alice@bastion                           # the menu
+  tail -f $dir/events.jsonl                                      # the event log (JSON lines)
+TXT
+if [ "${BASTION_DEMO_ONESHOT:-0}" = 1 ]; then exit 0; fi
+wait "$bastion_pid"

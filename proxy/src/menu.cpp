@@ -25,8 +25,8 @@ std::string menu_text(const inbound_connection& conn) {
     for (const auto& t : hop) out += "  " + t.name + "\r\n";
   }
   if (!terminating.empty()) {
-    out += "Via the bastion (ssh " + conn.user() + "+<target>@<bastion>, or " + conn.user() +
-           "+<login>@<target>):\r\n";
+    out += "Via the bastion (ssh " + conn.user() + "+<target>@<bastion>, or ssh -l " + conn.user() +
+           "+<login>@<target> <bastion>):\r\n";
     for (const auto& t : terminating) {
       out += "  " + t.name;
       if (!t.logins.empty()) {
