@@ -3,6 +3,7 @@
 #include "parse.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace bastion::policy::detail {
 
@@ -42,14 +43,8 @@ void check_user_auth(json_checker& c, const std::string& pointer, bool have_cas,
   }
 }
 
-bool some_user_in(const policy_set& p, const std::string& group) {
-  return std::any_of(p.users.begin(), p.users.end(), [&](const auto& entry) {
-    const auto& g = entry.second.groups;
-    return std::find(g.begin(), g.end(), group) != g.end();
-  });
-}
-
-void check_rule(json_checker& c, const std::string& pointer, const policy_set& p, const rule& r) {
+void check_rule(json_checker& c, const std::string& pointer, const policy_set& p,
+                const std::set<std::string, std::less<>>& groups_in_use, const rule& r) {
   for (std::size_t i = 0; i < r.users.size(); ++i) {
     if (!p.users.contains(r.users[i])) {
       c.add(json_child(json_child(pointer, "users"), i),
@@ -57,7 +52,7 @@ void check_rule(json_checker& c, const std::string& pointer, const policy_set& p
     }
   }
   for (std::size_t i = 0; i < r.groups.size(); ++i) {
-    if (!some_user_in(p, r.groups[i])) {
+    if (!groups_in_use.contains(r.groups[i])) {
       c.add(
           json_child(json_child(pointer, "groups"), i),
           "rule \"" + r.name + "\" names group \"" + r.groups[i] + "\", which no user belongs to");
@@ -77,8 +72,11 @@ void check_references(json_checker& c, const std::string& base, policy_set& out)
   const bool have_cas = !out.user_cas.empty();
   for (auto& [name, u] : out.users)
     check_user_auth(c, json_child(json_child(base, "users"), name), have_cas, u);
+  // Built once: a large policy must not cost rules x users to check.
+  std::set<std::string, std::less<>> groups_in_use;
+  for (const auto& [name, u] : out.users) groups_in_use.insert(u.groups.begin(), u.groups.end());
   for (std::size_t i = 0; i < out.rules.size(); ++i) {
-    check_rule(c, json_child(json_child(base, "rules"), i), out, out.rules[i]);
+    check_rule(c, json_child(json_child(base, "rules"), i), out, groups_in_use, out.rules[i]);
   }
 }
 

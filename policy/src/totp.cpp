@@ -99,26 +99,25 @@ totp_result check_totp(const policy_set& p, std::string_view user, std::string_v
             0};
   }
   const std::uint64_t now_step = unix_now / t.period_seconds;
-  // Every candidate step is computed, so the time taken does not say which one matched.
-  std::uint64_t matched = 0;
-  bool match = false;
+  // Every candidate step is computed, so the time taken does not say which one matched. A
+  // code that happens to match two steps counts for the unused one.
+  std::optional<std::uint64_t> fresh, used;
   for (std::uint64_t step = now_step == 0 ? 0 : now_step - 1; step <= now_step + 1; ++step) {
     const std::uint32_t expected = hotp_value(t.secret, step, t.digits, t.algorithm);
     const bool equal = sshlib::constant_time_equal(
         sshlib::byte_view(reinterpret_cast<const std::uint8_t*>(&expected), sizeof expected),
         sshlib::byte_view(reinterpret_cast<const std::uint8_t*>(&given), sizeof given));
-    if (equal && !match) {
-      match = true;
-      matched = step;
-    }
+    auto& slot = step > last_used_step ? fresh : used;
+    if (equal && !slot) slot = step;
   }
   given = 0;
-  if (!match) return {decision::deny("wrong TOTP code for " + who), 0};
-  if (matched <= last_used_step) {
+  if (!fresh && used) {
     return {decision::deny("TOTP code for " + who + " was already used (time step " +
-                           std::to_string(matched) + ")"),
+                           std::to_string(*used) + ")"),
             0};
   }
+  if (!fresh) return {decision::deny("wrong TOTP code for " + who), 0};
+  const std::uint64_t matched = *fresh;
   return {decision::allow("TOTP code accepted for " + who + " (time step " +
                           std::to_string(matched) + ")"),
           matched};

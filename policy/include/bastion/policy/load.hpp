@@ -14,7 +14,7 @@
 namespace bastion::policy {
 
 /// Largest policy file or text accepted (bytes).
-inline constexpr std::size_t max_policy_size = 16 * 1024 * 1024;
+inline constexpr std::size_t max_policy_size = std::size_t{16} * 1024 * 1024;
 
 /// The loaded policy, or every problem found (then `value` is null).
 struct load_result {
