@@ -53,11 +53,27 @@ void session_bridge::on_request(sshlib::channel_request r) {
   if (auto d = check_request(grant_, r); d && !d->allowed) {
     conn_->log("request_denied",
                {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
-    // The user sees why on the session's stderr (one line), then the refusal, in that
-    // order (ssh gives up on the session once refused). A client that repeats refused
-    // requests gets the first reason only.
-    if (!notice_.empty()) return r.reject();
+    if (!notice_.empty()) return r.reject();  // one reason per session is enough
     notice_ = "bastion: " + d->reason + "\r\n";
+    const auto& t = r.type();
+    if (t == "shell" || t == "exec" || t == "subsystem") {
+      // The session cannot do what it was opened for. OpenSSH's client may close at once
+      // on a refused request without showing stderr that came just before, so the request
+      // is accepted instead, the reason written on stderr, and the session ended with exit
+      // status 1: the user sees the line, and scripts see a failure.
+      r.accept();
+      finished_ = true;  // nothing of the target's will be passed on
+      up_.close();
+      asio::async_write(down_stderr_, asio::buffer(notice_),
+                        [self = shared_from_this()](error_code, std::size_t) {
+                          self->down_.exit(1);
+                          self->down_.send_eof();
+                          self->down_.close();
+                        });
+      return;
+    }
+    // Refused in place (pty-req, x11-req, auth-agent-req...): the session goes on without
+    // it; the reason comes first on stderr, then the refusal.
     auto held = std::make_shared<sshlib::channel_request>(std::move(r));
     asio::async_write(
         down_stderr_, asio::buffer(notice_),
