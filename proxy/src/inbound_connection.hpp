@@ -40,6 +40,10 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
   void on_end(std::function<void()> f) { on_end_ = std::move(f); }
 
   const std::string& id() const noexcept { return id_; }
+  /// The client's connection once authenticated (null before, and after it closed).
+  const std::shared_ptr<sshlib::server_connection>& client_connection() const noexcept {
+    return connection_;
+  }
   std::string source_address() const;
   const std::string& user() const;
   shared_state& shared() noexcept { return shared_; }

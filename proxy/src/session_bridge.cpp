@@ -42,51 +42,102 @@ void session_bridge::start() {
   down_.on_request([weak](sshlib::channel_request r) {
     if (auto self = weak.lock()) self->on_request(std::move(r));
   });
+  down_.async_wait_closed([self = shared_from_this()](error_code) { self->on_down_closed(); });
+  start_pumps();
+}
+
+void session_bridge::start_deferred() {
+  deferred_ = true;
+  std::weak_ptr<session_bridge> weak = weak_from_this();
+  down_.on_request([weak](sshlib::channel_request r) {
+    if (auto self = weak.lock()) self->on_request(std::move(r));
+  });
+  down_.async_wait_closed([self = shared_from_this()](error_code) { self->on_down_closed(); });
+}
+
+void session_bridge::start_pumps() {
   pump(down_, up_, to_target_, true);
   pump(up_, down_, from_target_, false);
   pump(up_stderr_, down_stderr_, from_target_stderr_, false);
   up_.async_wait_closed([self = shared_from_this()](error_code) { self->on_up_closed(); });
-  down_.async_wait_closed([self = shared_from_this()](error_code) { self->on_down_closed(); });
+}
+
+bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
+  auto d = check_request(grant_, r);
+  if (!d || d->allowed) return false;
+  conn_->log("request_denied",
+             {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
+  if (!notice_.empty()) {
+    r.reject();  // one reason per session is enough
+    return true;
+  }
+  notice_ = "bastion: " + d->reason + "\r\n";
+  const auto& t = r.type();
+  if (t == "shell" || t == "exec" || t == "subsystem") {
+    // The session cannot do what it was opened for. OpenSSH's client may close at once
+    // on a refused request without showing stderr that came just before, so the request
+    // is accepted instead, the reason written on stderr, and the session ended with exit
+    // status 1: the user sees the line, and scripts see a failure.
+    r.accept();
+    finished_ = true;  // nothing of the target's will be passed on
+    if (deferred_) {
+      for (auto& h : held_) h.reject();
+      held_.clear();
+    } else {
+      up_.close();
+    }
+    asio::async_write(down_stderr_, asio::buffer(notice_),
+                      [self = shared_from_this()](error_code, std::size_t) {
+                        self->down_.exit(1);
+                        self->down_.send_eof();
+                        self->down_.close();
+                      });
+    return true;
+  }
+  // Refused in place (pty-req, x11-req, auth-agent-req...): the session goes on without
+  // it; the reason comes first on stderr, then the refusal.
+  auto held = std::make_shared<sshlib::channel_request>(std::move(r));
+  asio::async_write(down_stderr_, asio::buffer(notice_),
+                    [self = shared_from_this(), held](error_code, std::size_t) { held->reject(); });
+  return true;
 }
 
 void session_bridge::on_request(sshlib::channel_request r) {
-  if (auto d = check_request(grant_, r); d && !d->allowed) {
-    conn_->log("request_denied",
-               {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
-    if (!notice_.empty()) return r.reject();  // one reason per session is enough
-    notice_ = "bastion: " + d->reason + "\r\n";
-    const auto& t = r.type();
-    if (t == "shell" || t == "exec" || t == "subsystem") {
-      // The session cannot do what it was opened for. OpenSSH's client may close at once
-      // on a refused request without showing stderr that came just before, so the request
-      // is accepted instead, the reason written on stderr, and the session ended with exit
-      // status 1: the user sees the line, and scripts see a failure.
-      r.accept();
-      finished_ = true;  // nothing of the target's will be passed on
-      up_.close();
-      asio::async_write(down_stderr_, asio::buffer(notice_),
-                        [self = shared_from_this()](error_code, std::size_t) {
-                          self->down_.exit(1);
-                          self->down_.send_eof();
-                          self->down_.close();
-                        });
+  if (r.type() == "auth-agent-req@openssh.com") {
+    if (deferred_ && !agent_requested_) {
+      // The bastion's own use: the policy names the user's agent as this target's login.
+      agent_requested_ = true;
+      conn_->log("agent", {{"target", grant_.destination.name}, {"use", "upstream login"}});
+      return r.accept();
+    }
+    if (!policy::allow_channel(grant_, policy::channel_kind::agent_forwarding).allowed) {
+      (void)refuse_if_denied(r);
       return;
     }
-    // Refused in place (pty-req, x11-req, auth-agent-req...): the session goes on without
-    // it; the reason comes first on stderr, then the refusal.
-    auto held = std::make_shared<sshlib::channel_request>(std::move(r));
-    asio::async_write(
-        down_stderr_, asio::buffer(notice_),
-        [self = shared_from_this(), held](error_code, std::size_t) { held->reject(); });
-    return;
+    // Allowed by the rule, but agent channels from the target are not relayed yet.
+    conn_->log("request_denied",
+               {{"request", r.type()},
+                {"target", grant_.destination.name},
+                {"reason", "agent forwarding to targets is not relayed by this bastion yet"}});
+    return r.reject();
   }
+  if (finished_ || refuse_if_denied(r)) return;
   if (r.type() == "shell" || r.type() == "exec" || r.type() == "subsystem") {
     what_ = r.type() == "shell" ? "shell" : r.type() + " " + r.text();
     conn_->log("session", {{"target", grant_.destination.name},
                            {"login", grant_.login},
                            {"request", r.type()},
                            {"command", r.text()}});
+    if (deferred_) {
+      held_.push_back(std::move(r));
+      return reach_target();
+    }
   }
+  if (deferred_) return held_.push_back(std::move(r));
+  forward(std::move(r));
+}
+
+void session_bridge::forward(sshlib::channel_request r) {
   if (r.type() == "window-change" || r.type() == "signal" || !r.want_reply()) {
     up_.async_request(r.type(), false, r.data(), [](error_code) {});
     return;
@@ -98,6 +149,58 @@ void session_bridge::on_request(sshlib::channel_request r) {
     if (ec) return held->reject();
     held->accept();
   });
+}
+
+void session_bridge::reach_target() {
+  const auto& name = grant_.destination.name;
+  if (!agent_requested_) {
+    return fail_start(
+        name +
+        " logs in with your own agent, which this session did not forward: connect with ssh -A");
+  }
+  auto up = conn_->upstream_for(grant_);
+  up->async_ready([self = shared_from_this(), up](const std::string& error) {
+    if (!error.empty()) return self->fail_start(error);
+    up->client().async_open_session([self](error_code ec, sshlib::channel ch) {
+      if (ec) {
+        return self->fail_start(
+            "the target refused a session: " +
+            (ch.open_failure() ? ch.open_failure()->description : ec.message()));
+      }
+      if (self->finished_) return ch.close();  // the user went away meanwhile
+      self->up_ = std::move(ch);
+      self->up_stderr_ = self->up_.stderr_stream();
+      self->deferred_ = false;
+      self->conn_->log("channel_open", {{"type", "session"},
+                                        {"mode", "terminating"},
+                                        {"target", self->grant_.destination.name},
+                                        {"login", self->grant_.login},
+                                        {"rule", self->grant_.rule},
+                                        {"upstream_auth", "agent"}});
+      auto held = std::move(self->held_);
+      self->held_.clear();
+      for (auto& r : held) self->forward(std::move(r));
+      self->start_pumps();
+    });
+  });
+}
+
+void session_bridge::fail_start(const std::string& reason) {
+  if (finished_) return;
+  finished_ = true;
+  conn_->log("upstream_failed",
+             {{"mode", "terminating"}, {"target", grant_.destination.name}, {"reason", reason}});
+  // As for a refused shell or exec: accepted, the reason on stderr, exit status 1.
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& r : held) r.accept();
+  notice_ = "bastion: " + reason + "\r\n";
+  asio::async_write(down_stderr_, asio::buffer(notice_),
+                    [self = shared_from_this()](error_code, std::size_t) {
+                      self->down_.exit(1);
+                      self->down_.send_eof();
+                      self->down_.close();
+                    });
 }
 
 template <class From, class To>
@@ -128,6 +231,10 @@ void session_bridge::on_up_closed() {
 
 void session_bridge::on_down_closed() {
   // The user went away: the target's side goes too.
+  if (deferred_) {
+    finished_ = true;  // nothing was opened upstream
+    return;
+  }
   up_.close();
   maybe_finish();
 }
@@ -164,6 +271,15 @@ void session_bridge::maybe_finish() {
 
 void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
                                policy::grant g) {
+  if (g.destination.upstream.method == policy::upstream_method::agent) {
+    // The user's agent logs in upstream; it can be reached only once this channel is open
+    // and the client has asked for agent forwarding on it, so the channel is confirmed
+    // first and its requests wait (and its data waits in the SSH window) until the target
+    // is reached.
+    auto bridge =
+        std::make_shared<session_bridge>(conn, std::move(g), c.accept(), sshlib::channel{});
+    return bridge->start_deferred();
+  }
   auto up = conn->upstream_for(g);
   auto held = std::make_shared<sshlib::incoming_channel>(std::move(c));
   up->async_ready([conn, up, held, g](const std::string& error) mutable {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <memory>
+#include <vector>
 
 namespace bastion {
 
@@ -22,7 +23,13 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
  public:
   session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down,
                  sshlib::channel up);
+  /// Relays between the two channels.
   void start();
+  /// For a target the user's forwarded agent logs in to: `up` is not open yet. Requests are
+  /// held (an auth-agent-req is taken for the bastion's own use) until shell, exec or
+  /// subsystem arrives; then the target is reached with the agent, the held requests go up
+  /// in order with their answers, and the relay starts.
+  void start_deferred();
 
  private:
   struct direction {
@@ -31,6 +38,11 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
     bool done = false;
   };
   void on_request(sshlib::channel_request r);
+  bool refuse_if_denied(sshlib::channel_request& r);
+  void forward(sshlib::channel_request r);
+  void start_pumps();
+  void reach_target();
+  void fail_start(const std::string& reason);
   // `from` and `to` are members: Asio's composed writes keep a reference to the stream.
   template <class From, class To>
   void pump(From& from, To& to, direction& d, bool pass_eof);
@@ -48,6 +60,9 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   std::chrono::steady_clock::time_point started_;
   bool up_closed_ = false;
   bool finished_ = false;
+  bool deferred_ = false;         // start_deferred: `up_` is not open yet
+  bool agent_requested_ = false;  // the client forwarded its agent to us
+  std::vector<sshlib::channel_request> held_;
 };
 
 }  // namespace bastion

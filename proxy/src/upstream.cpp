@@ -2,7 +2,9 @@
 
 #include "inbound_connection.hpp"
 
+#include <sshlib/agent.hpp>
 #include <sshlib/known_hosts.hpp>
+#include <sshlib/stream.hpp>
 
 #include <fstream>
 #include <iterator>
@@ -77,8 +79,23 @@ sshlib::client_config upstream::make_config(std::string& problem) {
       c.private_key = std::move(*key);
     }
   } else {
-    problem = "target " + t.name +
-              " logs in with your forwarded agent, which this bastion does not relay yet";
+    // The user's own agent, over auth-agent@openssh.com channels the bastion opens back to
+    // the client (which asked for agent forwarding): no secret of theirs lives here.
+    using stream_done =
+        sshlib::detail::completion<boost::system::error_code, std::unique_ptr<sshlib::byte_stream>>;
+    agent_ = std::make_shared<sshlib::openssh_agent>(
+        client_.get_executor(), [conn = conn_](stream_done done) {
+          auto self = conn.lock();
+          if (!self || !self->client_connection()) {
+            return done(make_error_code(sshlib::errc::agent_unavailable), nullptr);
+          }
+          self->client_connection()->async_open_agent(
+              [done = std::move(done)](boost::system::error_code ec, sshlib::channel ch) mutable {
+                if (ec) return done(ec, nullptr);
+                done({}, sshlib::make_byte_stream(std::move(ch)));
+              });
+        });
+    c.agent = agent_;
   }
   return c;
 }
@@ -108,6 +125,9 @@ void upstream::connect() {
 }
 
 void upstream::finish(const std::string& error) {
+  // The user's agent was needed for the login only: its channel is closed now (ssh waits
+  // for every channel, an open agent channel included, before it exits).
+  if (agent_) agent_->close();
   state_ = error.empty() ? state::ready : state::failed;
   error_ = error;
   if (auto conn = conn_.lock()) {

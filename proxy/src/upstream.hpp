@@ -7,6 +7,7 @@
 
 #include <bastion/policy/authorization.hpp>
 
+#include <sshlib/agent.hpp>
 #include <sshlib/client.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -48,6 +49,7 @@ class upstream : public std::enable_shared_from_this<upstream> {
   std::string error_;
   std::string host_key_problem_;  // set by the verifier when it refuses
   std::vector<ready_handler> waiting_;
+  std::shared_ptr<sshlib::openssh_agent> agent_;  // the user's, when the policy says so
 };
 
 }  // namespace bastion

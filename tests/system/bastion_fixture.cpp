@@ -85,10 +85,11 @@ void bastion_fixture::write_ssh_config() {
        "  LogLevel INFO\n  BatchMode yes\n  ConnectTimeout 20\n";
 }
 
-child_result bastion_fixture::ssh(const std::vector<std::string>& args, const std::string& input) {
+child_result bastion_fixture::ssh(const std::vector<std::string>& args, const std::string& input,
+                                  const sshlib::test::environment& env) {
   std::vector<std::string> argv{"ssh", "-F", (dir() / "ssh_config").string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  sshlib::test::child_process p(argv, input);
+  sshlib::test::child_process p(argv, input, env);
   return p.wait(std::chrono::seconds(60));
 }
 

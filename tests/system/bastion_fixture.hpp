@@ -54,8 +54,10 @@ class bastion_fixture {
   /// Writes the ssh_config every ssh run uses: host "bastion" (user alice) and each sshd
   /// target as "target<i>" reached with ProxyJump bastion, as the test's user.
   void write_ssh_config();
-  /// Runs `ssh -F <config> args...` with stdin `input`, killed after 60 s.
-  child_result ssh(const std::vector<std::string>& args, const std::string& input = {});
+  /// Runs `ssh -F <config> args...` with stdin `input` (and `env` added to its
+  /// environment), killed after 60 s.
+  child_result ssh(const std::vector<std::string>& args, const std::string& input = {},
+                   const sshlib::test::environment& env = {});
 
   /// The event log's lines, parsed.
   std::vector<nlohmann::json> events() const;

@@ -7,6 +7,7 @@
 
 #include "support/process.hpp"
 #include "support/sshd.hpp"
+#include "support/unix_socket.hpp"
 
 #include <gtest/gtest.h>
 
@@ -164,6 +165,28 @@ TEST_F(BastionTerminating, AKeyTheTargetRefusesIsReportedAsAFailedUpstreamLogin)
   auto r = alice({"true"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("could not log in to web1"), std::string::npos) << r.err;
+}
+
+TEST_F(BastionTerminating, TheUsersForwardedAgentLogsInUpstreamSoNoSecretLivesOnTheBastion) {
+  target["upstream_auth"] = {{"method", "agent"}};
+  f.start(terminating_policy(f, target, allow_all));
+  // alice's own agent holds her key, which the target authorizes.
+  const auto sock = f.dir() / "agent.sock";
+  sshlib::test::background_process agent({"ssh-agent", "-D", "-a", sock.string()}, {},
+                                         f.dir() / "agent.log");
+  ASSERT_TRUE(sshlib::test::wait_for_unix_socket(sock));
+  const sshlib::test::environment env{{"SSH_AUTH_SOCK", sock.string()}};
+  auto add = sshlib::test::run_process({"ssh-add", f.user_key().string()}, {}, env);
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+
+  auto r = f.ssh({"-A", "-l", "alice+web1", "bastion", "echo", "via-your-agent"}, {}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "via-your-agent\n");
+
+  // Without -A the bastion has nothing to log in with, and says so.
+  auto no_agent = f.ssh({"-l", "alice+web1", "bastion", "echo", "nope"}, {}, env);
+  EXPECT_EQ(no_agent.exit_code, 1);
+  EXPECT_NE(no_agent.err.find("connect with ssh -A"), std::string::npos) << no_agent.err;
 }
 
 }  // namespace

@@ -32,6 +32,8 @@
 
 namespace sshlib {
 
+class byte_stream;
+
 /// A store of private keys that lists them and signs with them: what SSH authentication and
 /// agent forwarding need from an agent (the seed's BaseAgent). Subclasses implement the
 /// protected do_* virtuals, which take type-erased completion handlers, so an agent
@@ -166,8 +168,18 @@ protected:
 /// that fails is dropped and the next request reconnects.
 class openssh_agent final : public agent {
 public:
+  /// Opens a stream to the agent: complete with the stream or an error. Called for the
+  /// first request and again after a connection failed.
+  using stream_opener =
+      std::function<void(detail::completion<boost::system::error_code, std::unique_ptr<byte_stream>>)>;
+
   /// Does not connect yet. `socket_path` is the agent's socket (e.g. $SSH_AUTH_SOCK).
   openssh_agent(executor_type executor, std::string socket_path);
+  /// An agent reached over streams `open` provides, e.g. auth-agent@openssh.com channels
+  /// to a client that forwarded its agent (server_connection::async_open_agent wrapped with
+  /// make_byte_stream): a server can then sign with the client's keys, as a jump host does
+  /// to log in further on the user's behalf. socket_path() is empty.
+  openssh_agent(executor_type executor, stream_opener open);
   /// Closes the connection; operations still queued complete with
   /// boost::asio::error::operation_aborted.
   ~openssh_agent() override;

@@ -1,14 +1,15 @@
-// openssh_agent: the client side of the agent protocol over a UNIX stream socket. The
-// codec builds and parses the messages; this file only moves them, one request at a time,
-// through a bounded queue. It is one of the two translation units of the agent layer that
-// instantiate Asio's socket templates.
+// openssh_agent: the client side of the agent protocol over a UNIX stream socket, or over
+// any byte_stream an opener hands it (an auth-agent@openssh.com channel to a client that
+// forwarded its agent). The codec builds and parses the messages; this file only moves
+// them, one request at a time, through a bounded queue. It is one of the two translation
+// units of the agent layer that instantiate Asio's socket templates.
 #include <sshlib/agent.hpp>
 
 #include "agent/agent_codec.hpp"
 
+#include <sshlib/stream.hpp>
+
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 #include <deque>
@@ -22,12 +23,12 @@ using boost::system::error_code;
 // Shared with every handler in flight, so it outlives the openssh_agent that owns it until
 // the last operation has completed.
 class openssh_agent::connection : public std::enable_shared_from_this<connection> {
-public:
+ public:
   // Called once with the reply's payload (after the length prefix) or an error.
   using reply_handler = detail::unique_function<void(error_code, byte_view)>;
 
-  connection(executor_type executor, std::string path)
-      : executor_(std::move(executor)), path_(std::move(path)), socket_(executor_) {}
+  connection(executor_type executor, std::string path, stream_opener opener)
+      : executor_(std::move(executor)), path_(std::move(path)), opener_(std::move(opener)) {}
 
   executor_type executor() const { return executor_; }
   const std::string& path() const noexcept { return path_; }
@@ -50,50 +51,72 @@ public:
       waiting.push_front(std::move(queue_.back()));
       queue_.pop_back();
     }
-    error_code ignored;
-    socket_.close(ignored);
+    if (stream_) stream_->close();
+    if (queue_.empty()) stream_.reset();  // else finish() drops it when the front completes
     for (pending& p : waiting) p.on_reply(asio::error::operation_aborted, {});
   }
 
-private:
+ private:
   struct pending {
     secure_bytes request;  // framed; may hold a private key or a lock passphrase
     reply_handler on_reply;
   };
 
   void start_front() {
-    if (socket_.is_open()) return write_request();
-    socket_.async_connect(asio::local::stream_protocol::endpoint(path_),
-                          [self = shared_from_this()](const error_code& ec) {
-                            if (ec || self->abort_front_) return self->finish(ec, {});
-                            self->write_request();
+    if (stream_) return write_request(0);
+    auto on_open = [self = shared_from_this()](error_code ec, std::unique_ptr<byte_stream> s) {
+      if (ec || self->abort_front_) {
+        if (s) s->close();
+        return self->finish(ec, {});
+      }
+      self->stream_ = std::move(s);
+      self->write_request(0);
+    };
+    if (opener_) return opener_(std::move(on_open));
+    auto socket = std::make_shared<asio::local::stream_protocol::socket>(executor_);
+    socket->async_connect(asio::local::stream_protocol::endpoint(path_),
+                          [socket, on_open = std::move(on_open)](const error_code& ec) mutable {
+                            if (ec) return on_open(ec, nullptr);
+                            on_open(ec, make_byte_stream(std::move(*socket)));
                           });
   }
 
-  void write_request() {
-    asio::async_write(socket_, asio::buffer(queue_.front().request),
-                      [self = shared_from_this()](const error_code& ec, std::size_t) {
-                        if (ec || self->abort_front_) return self->finish(ec, {});
-                        self->read_header();
-                      });
+  void write_request(std::size_t done) {
+    const auto& request = queue_.front().request;
+    stream_->async_write_some(
+        asio::buffer(request.data() + done, request.size() - done),
+        [self = shared_from_this(), done](const error_code& ec, std::size_t n) {
+          if (ec || self->abort_front_) return self->finish(ec, {});
+          if (done + n < self->queue_.front().request.size()) {
+            return self->write_request(done + n);
+          }
+          self->read_header(0);
+        });
   }
 
-  void read_header() {
-    asio::async_read(socket_, asio::buffer(header_), [self = shared_from_this()](const error_code& ec, std::size_t) {
-      if (ec || self->abort_front_) return self->finish(ec, {});
-      auto length = proto::decode_frame_header(self->header_);
-      // A bad length leaves us unable to find the next message: finish() drops the
-      // connection for any error.
-      if (!length) return self->finish(make_error_code(errc::agent_protocol_error), {});
-      self->body_.resize(*length);
-      self->read_body();
-    });
+  void read_header(std::size_t done) {
+    stream_->async_read_some(
+        asio::buffer(header_.data() + done, header_.size() - done),
+        [self = shared_from_this(), done](const error_code& ec, std::size_t n) {
+          if (ec || self->abort_front_) return self->finish(ec, {});
+          if (done + n < self->header_.size()) return self->read_header(done + n);
+          auto length = proto::decode_frame_header(self->header_);
+          // A bad length leaves us unable to find the next message: finish() drops the
+          // connection for any error.
+          if (!length) return self->finish(make_error_code(errc::agent_protocol_error), {});
+          self->body_.resize(*length);
+          self->read_body(0);
+        });
   }
 
-  void read_body() {
-    asio::async_read(socket_, asio::buffer(body_), [self = shared_from_this()](const error_code& ec, std::size_t) {
-      self->finish(ec, self->body_);
-    });
+  void read_body(std::size_t done) {
+    if (done == body_.size()) return finish({}, body_);
+    stream_->async_read_some(
+        asio::buffer(body_.data() + done, body_.size() - done),
+        [self = shared_from_this(), done](const error_code& ec, std::size_t n) {
+          if (ec || self->abort_front_) return self->finish(ec, {});
+          self->read_body(done + n);
+        });
   }
 
   // Completes the front request and starts the next. Any error closes the socket: after a
@@ -103,9 +126,9 @@ private:
       abort_front_ = false;
       ec = asio::error::operation_aborted;
     }
-    if (ec) {
-      error_code ignored;
-      socket_.close(ignored);
+    if (ec && stream_) {
+      stream_->close();
+      stream_.reset();
     }
     pending done = std::move(queue_.front());
     queue_.pop_front();
@@ -115,9 +138,10 @@ private:
 
   executor_type executor_;
   std::string path_;
-  asio::local::stream_protocol::socket socket_;
-  std::deque<pending> queue_;  // front() is in flight; bounded by max_queued_requests
-  bool abort_front_ = false;   // close() was called while front() was in flight
+  stream_opener opener_;                 // set: streams come from it, not from path_
+  std::unique_ptr<byte_stream> stream_;  // the connection, once open
+  std::deque<pending> queue_;            // front() is in flight; bounded by max_queued_requests
+  bool abort_front_ = false;             // close() was called while front() was in flight
   std::array<std::uint8_t, proto::frame_header_size> header_{};
   bytes body_;
 };
@@ -130,18 +154,33 @@ error_code reply_error(const error& e) {
   return e.code == errc::agent_failure ? e.code : make_error_code(errc::agent_protocol_error);
 }
 
-secure_bytes to_secure(const bytes& b) { return secure_bytes(b.begin(), b.end()); }
+secure_bytes to_secure(const bytes& b) {
+  return secure_bytes(b.begin(), b.end());
+}
 
 }  // namespace
 
 openssh_agent::openssh_agent(executor_type executor, std::string socket_path)
-    : connection_(std::make_shared<connection>(std::move(executor), std::move(socket_path))) {}
+    : connection_(
+          std::make_shared<connection>(std::move(executor), std::move(socket_path), nullptr)) {}
 
-openssh_agent::~openssh_agent() { connection_->close(); }
+openssh_agent::openssh_agent(executor_type executor, stream_opener open)
+    : connection_(
+          std::make_shared<connection>(std::move(executor), std::string(), std::move(open))) {}
 
-openssh_agent::executor_type openssh_agent::get_executor() { return connection_->executor(); }
-const std::string& openssh_agent::socket_path() const noexcept { return connection_->path(); }
-void openssh_agent::close() { connection_->close(); }
+openssh_agent::~openssh_agent() {
+  connection_->close();
+}
+
+openssh_agent::executor_type openssh_agent::get_executor() {
+  return connection_->executor();
+}
+const std::string& openssh_agent::socket_path() const noexcept {
+  return connection_->path();
+}
+void openssh_agent::close() {
+  connection_->close();
+}
 
 void openssh_agent::do_identities(identities_handler handler) {
   connection_->submit(to_secure(proto::encode_identities_request()),
@@ -153,15 +192,17 @@ void openssh_agent::do_identities(identities_handler handler) {
                       });
 }
 
-void openssh_agent::do_sign(const key& public_key, bytes data, sign_flags flags, sign_handler handler) {
+void openssh_agent::do_sign(const key& public_key, bytes data, sign_flags flags,
+                            sign_handler handler) {
   auto request = proto::encode_sign_request(public_key.public_blob(), data, flags);
   if (!request) return handler(request.code(), {});
-  connection_->submit(to_secure(*request), [h = std::move(handler)](error_code ec, byte_view payload) mutable {
-    if (ec) return h(ec, {});
-    auto signature = proto::decode_sign_response(payload);
-    if (!signature) return h(reply_error(signature.error()), {});
-    h({}, std::move(*signature));
-  });
+  connection_->submit(to_secure(*request),
+                      [h = std::move(handler)](error_code ec, byte_view payload) mutable {
+                        if (ec) return h(ec, {});
+                        auto signature = proto::decode_sign_response(payload);
+                        if (!signature) return h(reply_error(signature.error()), {});
+                        h({}, std::move(*signature));
+                      });
 }
 
 namespace {
@@ -177,8 +218,8 @@ auto status_reply(detail::completion<error_code> handler) {
 
 }  // namespace
 
-void openssh_agent::do_add_identity(const key& private_key, std::string comment, key_constraints constraints,
-                                    status_handler handler) {
+void openssh_agent::do_add_identity(const key& private_key, std::string comment,
+                                    key_constraints constraints, status_handler handler) {
   auto request = proto::encode_add_identity(private_key, comment, constraints);
   if (!request) return handler(request.code());
   connection_->submit(std::move(*request), status_reply(std::move(handler)));
@@ -191,7 +232,8 @@ void openssh_agent::do_remove_identity(const key& public_key, status_handler han
 }
 
 void openssh_agent::do_remove_all(status_handler handler) {
-  connection_->submit(to_secure(proto::encode_remove_all_request()), status_reply(std::move(handler)));
+  connection_->submit(to_secure(proto::encode_remove_all_request()),
+                      status_reply(std::move(handler)));
 }
 
 void openssh_agent::do_lock(secret_string passphrase, status_handler handler) {

@@ -16,8 +16,8 @@
 
 #include <gtest/gtest.h>
 
-#include <future>
 #include <sys/stat.h>
+#include <future>
 #include <thread>
 
 namespace sshlib {
@@ -44,7 +44,7 @@ bytes frame(std::initializer_list<std::uint8_t> payload) {
 // A server on its own io_context thread, as an application would run one; the test body
 // plays clients from the main thread.
 class AgentServer : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     auto s = agent_server::listen(ctx_.get_executor(), backend_);
     ASSERT_TRUE(s) << s.error().message();
@@ -71,7 +71,8 @@ protected:
   }
 
   boost::asio::io_context ctx_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{ctx_.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{
+      ctx_.get_executor()};
   memory_agent backend_{ctx_.get_executor()};
   std::unique_ptr<agent_server> server_;
   std::thread thread_;
@@ -93,13 +94,15 @@ TEST_F(AgentServer, OurClientUsesEveryOperation) {
   const key rsa = *generate_key(key_type::rsa, 2048);
   const key ed = *generate_key(key_type::ed25519);
 
-  auto [add1] = run_async<error_code>(client_ctx, [&](auto h) { client.async_add_identity(rsa, "rsa key", h); });
-  auto [add2] = run_async<error_code>(
-      client_ctx, [&](auto h) { client.async_add_identity(ed, "ed key", key_constraints{600, false}, h); });
+  auto [add1] = run_async<error_code>(
+      client_ctx, [&](auto h) { client.async_add_identity(rsa, "rsa key", h); });
+  auto [add2] = run_async<error_code>(client_ctx, [&](auto h) {
+    client.async_add_identity(ed, "ed key", key_constraints{600, false}, h);
+  });
   EXPECT_FALSE(add1) << add1.message();
   EXPECT_FALSE(add2) << add2.message();
-  auto [ec, ids] =
-      run_async<error_code, std::vector<key>>(client_ctx, [&](auto h) { client.async_identities(h); });
+  auto [ec, ids] = run_async<error_code, std::vector<key>>(
+      client_ctx, [&](auto h) { client.async_identities(h); });
   ASSERT_FALSE(ec) << ec.message();
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_TRUE(ids[0].equals(rsa));
@@ -113,8 +116,9 @@ TEST_F(AgentServer, OurClientUsesEveryOperation) {
   EXPECT_TRUE(rsa.verify(data, sig));
 
   // Confirmation cannot be honoured by a memory_agent: refused, reported as FAILURE.
-  auto [confirm] = run_async<error_code>(
-      client_ctx, [&](auto h) { client.async_add_identity(ed, "", key_constraints{std::nullopt, true}, h); });
+  auto [confirm] = run_async<error_code>(client_ctx, [&](auto h) {
+    client.async_add_identity(ed, "", key_constraints{std::nullopt, true}, h);
+  });
   EXPECT_EQ(confirm, errc::agent_failure);
 
   // Locked: no identities, no signatures, wrong passphrase refused.
@@ -122,23 +126,28 @@ TEST_F(AgentServer, OurClientUsesEveryOperation) {
   EXPECT_FALSE(lock);
   auto [lock2] = run_async<error_code>(client_ctx, [&](auto h) { client.async_lock("pass", h); });
   EXPECT_EQ(lock2, errc::agent_failure);
-  auto [lec, locked_ids] =
-      run_async<error_code, std::vector<key>>(client_ctx, [&](auto h) { client.async_identities(h); });
+  auto [lec, locked_ids] = run_async<error_code, std::vector<key>>(
+      client_ctx, [&](auto h) { client.async_identities(h); });
   EXPECT_FALSE(lec);
   EXPECT_TRUE(locked_ids.empty());
   auto [lsec, lsig] = run_async<error_code, bytes>(
       client_ctx, [&](auto h) { client.async_sign(ids[1], data, sign_flags::none, h); });
   EXPECT_EQ(lsec, errc::agent_failure);
-  auto [wrong] = run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("wrong", h); });
+  auto [wrong] =
+      run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("wrong", h); });
   EXPECT_EQ(wrong, errc::agent_failure);
-  auto [unlock] = run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("pass", h); });
+  auto [unlock] =
+      run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("pass", h); });
   EXPECT_FALSE(unlock);
-  auto [unlock2] = run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("pass", h); });
+  auto [unlock2] =
+      run_async<error_code>(client_ctx, [&](auto h) { client.async_unlock("pass", h); });
   EXPECT_EQ(unlock2, errc::agent_failure);
 
-  auto [rm] = run_async<error_code>(client_ctx, [&](auto h) { client.async_remove_identity(ids[0], h); });
+  auto [rm] =
+      run_async<error_code>(client_ctx, [&](auto h) { client.async_remove_identity(ids[0], h); });
   EXPECT_FALSE(rm);
-  auto [rm_again] = run_async<error_code>(client_ctx, [&](auto h) { client.async_remove_identity(ids[0], h); });
+  auto [rm_again] =
+      run_async<error_code>(client_ctx, [&](auto h) { client.async_remove_identity(ids[0], h); });
   EXPECT_EQ(rm_again, errc::agent_failure);
   auto [all] = run_async<error_code>(client_ctx, [&](auto h) { client.async_remove_all(h); });
   EXPECT_FALSE(all);
@@ -154,15 +163,16 @@ TEST_F(AgentServer, ConcurrentClientRequestsAreQueuedInOrderAndBounded) {
   int busy = 0;
   const int total = static_cast<int>(proto::limits::max_queued_requests) + 1;
   for (int i = 0; i < total; ++i) {
-    client.async_sign(k, bytes{static_cast<std::uint8_t>(i)}, sign_flags::none, [&, i](error_code ec, bytes sig) {
-      if (ec == errc::agent_busy) {
-        ++busy;
-        return;
-      }
-      EXPECT_FALSE(ec) << ec.message();
-      EXPECT_TRUE(k.verify(bytes{static_cast<std::uint8_t>(i)}, sig));
-      order.push_back(i);
-    });
+    client.async_sign(k, bytes{static_cast<std::uint8_t>(i)}, sign_flags::none,
+                      [&, i](error_code ec, bytes sig) {
+                        if (ec == errc::agent_busy) {
+                          ++busy;
+                          return;
+                        }
+                        EXPECT_FALSE(ec) << ec.message();
+                        EXPECT_TRUE(k.verify(bytes{static_cast<std::uint8_t>(i)}, sig));
+                        order.push_back(i);
+                      });
   }
   client_ctx.run();
   EXPECT_EQ(busy, 1);
@@ -182,7 +192,8 @@ TEST_F(AgentServer, ClientCloseAbortsQueuedRequests) {
   ASSERT_EQ(results.size(), 3u);
   for (const auto& ec : results) EXPECT_EQ(ec, boost::asio::error::operation_aborted);
   // The next request reconnects.
-  auto [ec, ids] = run_async<error_code, std::vector<key>>(client_ctx, [&](auto h) { client.async_identities(h); });
+  auto [ec, ids] = run_async<error_code, std::vector<key>>(
+      client_ctx, [&](auto h) { client.async_identities(h); });
   EXPECT_FALSE(ec) << ec.message();
 }
 
@@ -191,13 +202,16 @@ TEST_F(AgentServer, MalformedRequestsGetFailureAndTheConnectionGoesOn) {
   ASSERT_TRUE(c.ok());
   const bytes failure{5};
   // Unknown type, smartcard add, truncated sign request, identities request with a body.
-  for (const bytes& msg : {frame({200}), frame({20, 0, 0}), frame({13, 0, 0, 0, 9, 1}), frame({11, 0})}) {
+  for (const bytes& msg :
+       {frame({200}), frame({20, 0, 0}), frame({13, 0, 0, 0, 9, 1}), frame({11, 0})}) {
     ASSERT_TRUE(c.send(msg));
     EXPECT_EQ(c.receive_message(), failure);
   }
   // Extensions: only a well-formed session-bind is acknowledged.
-  const proto::session_bind bind{generate_key(key_type::ed25519)->public_blob(), bytes(32, 1), bytes(10, 2), false};
-  ASSERT_TRUE(c.send(*proto::encode_extension(proto::session_bind_extension, proto::encode_session_bind(bind))));
+  const proto::session_bind bind{generate_key(key_type::ed25519)->public_blob(), bytes(32, 1),
+                                 bytes(10, 2), false};
+  ASSERT_TRUE(c.send(
+      *proto::encode_extension(proto::session_bind_extension, proto::encode_session_bind(bind))));
   EXPECT_EQ(c.receive_message(), bytes{6});
   ASSERT_TRUE(c.send(*proto::encode_extension(proto::session_bind_extension, bytes{0, 0})));
   EXPECT_EQ(c.receive_message(), failure);
@@ -211,7 +225,8 @@ TEST_F(AgentServer, MalformedRequestsGetFailureAndTheConnectionGoesOn) {
 }
 
 TEST_F(AgentServer, BadLengthPrefixesCloseTheConnection) {
-  for (const bytes& header : {bytes{0, 0, 0, 0}, bytes{0, 4, 0, 1}, bytes{0xff, 0xff, 0xff, 0xff}}) {
+  for (const bytes& header :
+       {bytes{0, 0, 0, 0}, bytes{0, 4, 0, 1}, bytes{0xff, 0xff, 0xff, 0xff}}) {
     test::unix_client c(server_->socket_path());
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE(c.send(header));
@@ -235,7 +250,8 @@ TEST_F(AgentServer, ConnectionsBeyondTheCapAreClosed) {
     ASSERT_TRUE(clients.back()->send(proto::encode_identities_request()));
     ASSERT_TRUE(clients.back()->receive_message()) << i;
   }
-  EXPECT_EQ(on_server([this] { return server_->connection_count(); }), proto::limits::max_server_connections);
+  EXPECT_EQ(on_server([this] { return server_->connection_count(); }),
+            proto::limits::max_server_connections);
   test::unix_client extra(server_->socket_path());
   ASSERT_TRUE(extra.ok());  // the kernel accepts; the server hangs up
   EXPECT_TRUE(extra.peer_closed());
@@ -257,7 +273,8 @@ TEST(AgentServerListen, ChecksAndCreatesTheSocketDirectory) {
   const auto open_dir = dir / "open";
   std::filesystem::create_directory(open_dir);
   std::filesystem::permissions(open_dir, std::filesystem::perms(0755));
-  EXPECT_EQ(agent_server::listen(ctx.get_executor(), backend, open_dir / "s").code(), errc::insecure_permissions);
+  EXPECT_EQ(agent_server::listen(ctx.get_executor(), backend, open_dir / "s").code(),
+            errc::insecure_permissions);
 
   const auto made = dir / "made";
   {
@@ -300,10 +317,11 @@ TEST(AgentServerStream, ServesAGivenStreamUntilThePeerCloses) {
     boost::asio::async_read(theirs, boost::asio::buffer(header), [&](error_code ec2, std::size_t) {
       ASSERT_FALSE(ec2);
       payload.resize(*proto::decode_frame_header(header));
-      boost::asio::async_read(theirs, boost::asio::buffer(payload), [&](error_code ec3, std::size_t) {
-        ASSERT_FALSE(ec3);
-        theirs.close();
-      });
+      boost::asio::async_read(theirs, boost::asio::buffer(payload),
+                              [&](error_code ec3, std::size_t) {
+                                ASSERT_FALSE(ec3);
+                                theirs.close();
+                              });
     });
   });
   ctx.run();
@@ -328,6 +346,56 @@ TEST(AgentServerStream, CloseAbortsServedStreams) {
   ASSERT_TRUE(served);
   EXPECT_EQ(*served, boost::asio::error::operation_aborted);
   EXPECT_EQ(server.connection_count(), 0u);
+}
+
+// openssh_agent over streams an opener provides (a jump host reaching its user's agent over
+// auth-agent@openssh.com channels): each stream is served here by agent_server; a failed
+// connection is opened again for the next request, and an opener's error is the request's.
+TEST(OpensshAgentOverStreams, RequestsGoOverTheOpenedStreamAndAClosedOneIsReopened) {
+  boost::asio::io_context ctx;
+  memory_agent backend(ctx.get_executor());
+  ASSERT_TRUE(backend.add(*generate_key(key_type::ed25519), "through an opener"));
+  agent_server server(ctx.get_executor(), backend);
+  int opened = 0;
+  bool refuse = false;
+  openssh_agent agent(ctx.get_executor(), [&](auto done) {
+    if (refuse) return done(make_error_code(errc::agent_unavailable), nullptr);
+    ++opened;
+    agent_server::socket_type ours(ctx), theirs(ctx);
+    boost::asio::local::connect_pair(ours, theirs);
+    server.async_serve_stream(std::move(ours), [](error_code) {});
+    done({}, make_byte_stream(std::move(theirs)));
+  });
+  EXPECT_TRUE(agent.socket_path().empty());
+  // The served streams keep the context busy, so it runs until the answer, not until idle.
+  auto identities = [&] {
+    std::optional<std::pair<error_code, std::vector<key>>> out;
+    agent.async_identities([&](error_code e, std::vector<key> k) { out.emplace(e, std::move(k)); });
+    for (int i = 0; i < 1000 && !out; ++i) {
+      ctx.restart();
+      ctx.run_one_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(out.has_value()) << "no answer";
+    return out.value_or(std::pair<error_code, std::vector<key>>{});
+  };
+
+  auto [ec, ids] = identities();
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids[0].comment(), "through an opener");
+  auto [ec2, again] = identities();
+  EXPECT_FALSE(ec2);
+  EXPECT_EQ(opened, 1) << "the stream is kept for later requests";
+
+  agent.close();
+  auto [ec3, reopened] = identities();
+  EXPECT_FALSE(ec3);
+  EXPECT_EQ(opened, 2);
+
+  agent.close();
+  refuse = true;
+  auto [ec4, none] = identities();
+  EXPECT_EQ(ec4, errc::agent_unavailable);
 }
 
 }  // namespace
