@@ -35,8 +35,8 @@ bastion_fixture::~bastion_fixture() {
   if (bastion_) bastion_->stop(SIGTERM, std::chrono::seconds(20));
 }
 
-std::size_t bastion_fixture::add_sshd_target() {
-  targets_.push_back(std::make_unique<sshlib::test::listening_sshd>());
+std::size_t bastion_fixture::add_sshd_target(std::vector<std::string> extra_sshd_config) {
+  targets_.push_back(std::make_unique<sshlib::test::listening_sshd>(std::move(extra_sshd_config)));
   targets_.back()->server().authorize(read_public_line(user_key_));
   return targets_.size() - 1;
 }
@@ -47,7 +47,7 @@ nlohmann::json bastion_fixture::target_entry(std::size_t i) {
   return {{"host", "127.0.0.1"}, {"port", s.port()}, {"host_keys", {host_key}}};
 }
 
-void bastion_fixture::start(const nlohmann::json& policy) {
+void bastion_fixture::start(const nlohmann::json& policy, const nlohmann::json& limits) {
   port_ = sshlib::test::free_loopback_port();
   nlohmann::json config = {
       {"listen", {"127.0.0.1:" + std::to_string(port_)}},
@@ -63,6 +63,7 @@ void bastion_fixture::start(const nlohmann::json& policy) {
       {"log", {{"file", (dir() / "events.jsonl").string()}}},
       {"policy", policy},
   };
+  for (const auto& [k, v] : limits.items()) config["limits"][k] = v;
   std::ofstream(config_path()) << config.dump(2);
   bastion_ = std::make_unique<sshlib::test::child_process>(
       std::vector<std::string>{bastion_path, "--config", config_path().string()});

@@ -38,7 +38,7 @@ class bastion_fixture {
   const std::filesystem::path& user_key() const { return user_key_; }
 
   /// A real sshd on loopback, with alice's key authorized; returned index for target().
-  std::size_t add_sshd_target();
+  std::size_t add_sshd_target(std::vector<std::string> extra_sshd_config = {});
   sshlib::test::listening_sshd& sshd(std::size_t i) { return *targets_[i]; }
   /// A policy target entry for sshd i, its ed25519 host key pinned.
   nlohmann::json target_entry(std::size_t i);
@@ -46,7 +46,7 @@ class bastion_fixture {
   /// Writes the configuration (the given policy inline, listen on a free port, a host key
   /// generated on first start, the log in dir()/events.jsonl) and starts the bastion;
   /// returns when it says it is listening. Throws std::runtime_error otherwise.
-  void start(const nlohmann::json& policy);
+  void start(const nlohmann::json& policy, const nlohmann::json& limits = nlohmann::json::object());
   std::uint16_t port() const { return port_; }
   std::filesystem::path config_path() const { return dir() / "bastion.json"; }
   sshlib::test::child_process& process() { return *bastion_; }

@@ -366,10 +366,18 @@ void channel_request::reject() {
 
 channel::executor_type channel::get_executor() const { return impl_->executor(); }
 bool channel::is_open() const noexcept { return impl_ && impl_->open_ && !impl_->close_sent_ && !impl_->close_received_; }
-std::string channel::type() const { return impl_->type(); }
-const exit_info& channel::exit_status() const { return impl_->exit_; }
-const std::optional<open_failure_info>& channel::open_failure() const { return impl_->open_failure_; }
-bool channel::eof_received() const noexcept { return impl_->eof_received_; }
+// The accessors below also answer for an empty channel (default-constructed, or the one an
+// open that failed before reaching the peer completes with): nothing to report.
+std::string channel::type() const { return impl_ ? impl_->type() : std::string(); }
+const exit_info& channel::exit_status() const {
+  static const exit_info none;
+  return impl_ ? impl_->exit_ : none;
+}
+const std::optional<open_failure_info>& channel::open_failure() const {
+  static const std::optional<open_failure_info> none;
+  return impl_ ? impl_->open_failure_ : none;
+}
+bool channel::eof_received() const noexcept { return impl_ && impl_->eof_received_; }
 void channel::on_request(std::function<void(channel_request)> handler) { impl_->request_handler_ = std::move(handler); }
 void channel::send_eof() { impl_->send_eof(); }
 void channel::close() { impl_->close(); }

@@ -34,3 +34,19 @@ TEST(ChannelReceiveBuffer, StaysBoundedWhenTheReaderNeverEmptiesIt) {
 
 }  // namespace
 }  // namespace sshlib::test
+
+namespace sshlib::test {
+namespace {
+
+// A failed open can complete with an empty channel; asking it why must not crash.
+TEST(EmptyChannel, AccessorsAnswerWithNothing) {
+  channel empty;
+  EXPECT_FALSE(empty.is_open());
+  EXPECT_FALSE(empty.open_failure().has_value());
+  EXPECT_FALSE(empty.exit_status().code.has_value());
+  EXPECT_FALSE(empty.eof_received());
+  EXPECT_EQ(empty.type(), "");
+}
+
+}  // namespace
+}  // namespace sshlib::test
