@@ -56,7 +56,7 @@ void bastion_fixture::start(const nlohmann::json& policy, const nlohmann::json& 
        {{{"path", (dir() / "bastion_host_ed25519").string()}, {"generate", "ed25519"}}}},
       // Every test client comes from 127.0.0.1: the per-source limit must let 100 at once in.
       {"limits",
-       {{"upstream_connect_timeout_seconds", 5},
+       {{"upstream_connect_timeout_seconds", 30},
         {"drain_timeout_seconds", 5},
         {"max_unauthenticated", 256},
         {"max_unauthenticated_per_source", 256}}},

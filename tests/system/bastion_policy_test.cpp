@@ -1,8 +1,7 @@
 // The policy at work through the real daemon: a denial for each kind of rule condition
 // (login, source network, mode, pty, subsystem), each reaching the user as one line; a
 // reload (SIGHUP) that takes access away applies to new connections while a live session
-// goes on, and an invalid file keeps the old policy; 100 concurrent terminating sessions
-// carry their bytes exactly.
+// goes on, and an invalid file keeps the old policy. (100 concurrent sessions: load/.)
 #include "system/bastion_fixture.hpp"
 
 #include "support/process.hpp"
@@ -22,25 +21,6 @@
 
 namespace bastion::test {
 namespace {
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  std::mt19937 rng(seed);
-  std::generate(s.begin(), s.end(), [&] { return static_cast<char>(rng()); });
-  return s;
-}
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += "0123456789abcdef"[md[i] >> 4];
-    out += "0123456789abcdef"[md[i] & 15];
-  }
-  return out;
-}
 
 struct BastionPolicy : ::testing::Test {
   bastion_fixture f;
@@ -159,6 +139,7 @@ TEST_F(BastionPolicy, AReloadAppliesToNewConnectionsWhileALiveSessionGoesOn) {
   ASSERT_TRUE(wait_for_event("reload"));
   expect_refused(as("alice+web1", {"true"}), "administratively prohibited");
   auto bob = as("bob+web1", {"echo", "bob"});
+  EXPECT_EQ(bob.exit_code, 0) << bob.err;
   EXPECT_EQ(bob.out, "bob\n") << bob.err;
 
   // The live session was not cut: it finishes with what the FIFO gives it.
@@ -169,60 +150,6 @@ TEST_F(BastionPolicy, AReloadAppliesToNewConnectionsWhileALiveSessionGoesOn) {
   auto r = live.wait(std::chrono::seconds(60));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "ready\nafter-the-reload\n");
-}
-
-// The target is an sshd told to take 100 logins at once (its MaxStartups default drops
-// most of them, which the bastion would rightly report as "cannot reach").
-struct BastionLoad : BastionPolicy {
-  void SetUp() override {
-    const auto why = sshlib::test::listening_sshd::unavailable_reason();
-    if (!why.empty()) GTEST_SKIP() << why;
-    t = f.add_sshd_target({"MaxStartups 200", "MaxSessions 200"});
-    target = f.target_entry(t);
-    const auto key = f.dir() / "upstream_ed25519";
-    auto r = sshlib::test::run_process(
-        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    f.sshd(t).server().authorize(read_public_line(key));
-    target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
-    rule = {{"name", "alice-web"},
-            {"users", {"alice"}},
-            {"targets", {"web1"}},
-            {"logins", {sshlib::test::sshd_server::user()}},
-            {"allow", {{"exec", true}}}};
-  }
-};
-
-TEST_F(BastionLoad, HundredConcurrentSessionsCarryTheirBytesExactly) {
-  f.start(policy(), {{"upstream_connect_timeout_seconds", 120}});
-  constexpr int sessions = 100;
-  std::vector<std::string> payloads;
-  std::vector<std::unique_ptr<sshlib::test::child_process>> procs;
-  for (int i = 0; i < sessions; ++i) {
-    payloads.push_back(
-        random_bytes(256 * 1024 + static_cast<std::size_t>(i), static_cast<unsigned>(i)));
-    procs.push_back(std::make_unique<sshlib::test::child_process>(
-        std::vector<std::string>{"ssh", "-F", (f.dir() / "ssh_config").string(), "-l", "alice+web1",
-                                 "bastion", "sha256sum"},
-        payloads.back()));
-  }
-  int exact = 0;
-  for (int i = 0; i < sessions; ++i) {
-    auto r = procs[static_cast<std::size_t>(i)]->wait(std::chrono::seconds(240));
-    if (r.exit_code == 0 &&
-        r.out.substr(0, 64) == sha256_hex(payloads[static_cast<std::size_t>(i)])) {
-      ++exact;
-    } else {
-      ADD_FAILURE() << "session " << i << ": exit " << r.exit_code << " " << r.err;
-    }
-  }
-  EXPECT_EQ(exact, sessions);
-  if (exact != sessions) {
-    auto b = f.process().stop(SIGTERM, std::chrono::seconds(20));
-    ADD_FAILURE() << "the bastion's stderr:\n"
-                  << b.err.substr(0, 4000) << "\nits log:\n"
-                  << read_file(f.dir() / "events.jsonl").substr(0, 6000);
-  }
 }
 
 }  // namespace
