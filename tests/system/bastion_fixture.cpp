@@ -3,8 +3,12 @@
 #include "support/process.hpp"
 #include "support/sshd.hpp"
 
+#include <openssl/evp.h>
 #include <csignal>
+
+#include <algorithm>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,6 +21,25 @@ std::string read_file(const std::filesystem::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  std::mt19937 rng(seed);
+  std::generate(s.begin(), s.end(), [&] { return static_cast<char>(rng()); });
+  return s;
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += "0123456789abcdef"[md[i] >> 4];
+    out += "0123456789abcdef"[md[i] & 15];
+  }
+  return out;
 }
 
 std::string read_public_line(const std::filesystem::path& private_key) {

@@ -27,6 +27,10 @@ extern const char* const bastion_path;
 /// The one-line public key of a key file's ".pub".
 std::string read_public_line(const std::filesystem::path& private_key);
 std::string read_file(const std::filesystem::path& path);
+/// `n` pseudo-random bytes from `seed` (payloads whose copies the tests compare).
+std::string random_bytes(std::size_t n, unsigned seed);
+/// SHA-256 as lower-case hex, as sha256sum prints it.
+std::string sha256_hex(const std::string& data);
 
 class bastion_fixture {
  public:

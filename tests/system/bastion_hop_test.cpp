@@ -24,19 +24,6 @@ bool skip_without_sshd() {
   return true;
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
-
 nlohmann::json alice_policy(bastion_fixture& f, const nlohmann::json& targets,
                             const nlohmann::json& rule_targets) {
   return {
@@ -63,9 +50,7 @@ TEST(BastionHop, SshJumpReachesAnAllowedTargetByteExactAndIsLogged) {
   const auto t = f.add_sshd_target();
   f.start(alice_policy(f, {{"web1", f.target_entry(t)}}, {"web1"}));
 
-  std::string payload(4 * 1024 * 1024, '\0');
-  std::mt19937 rng(7);
-  std::generate(payload.begin(), payload.end(), [&] { return static_cast<char>(rng()); });
+  const auto payload = random_bytes(4 * 1024 * 1024, 7);
   auto r = f.ssh({"target0", "sha256sum"}, payload);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, 64), sha256_hex(payload));

@@ -29,25 +29,6 @@ bool skip_without_sshd() {
   return true;
 }
 
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  std::mt19937 rng(seed);
-  std::generate(s.begin(), s.end(), [&] { return static_cast<char>(rng()); });
-  return s;
-}
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += "0123456789abcdef"[md[i] >> 4];
-    out += "0123456789abcdef"[md[i] & 15];
-  }
-  return out;
-}
-
 // A key the bastion logs in upstream with, authorized on the target when `authorize`.
 std::filesystem::path upstream_key(bastion_fixture& f, std::size_t target, bool authorize) {
   const auto path = f.dir() / (authorize ? "upstream_ok" : "upstream_refused");
