@@ -2,10 +2,10 @@
 // We connect to the target's configured address (never the name the client sent: that only
 // selected the target), with the configured timeout, and only then confirm the channel, so
 // a target that is down reaches the user as the open failure's text. Then the bytes are
-// relayed as they are: the client's SSH session to the target stays end-to-end encrypted.
+// relayed as they are (channel_relay_async.cpp): the client's SSH session to the target stays
+// end-to-end encrypted.
 #include "inbound_connection.hpp"
 
-#include <sshlib/relay.hpp>
 #include <sshlib/stream.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -69,27 +69,13 @@ asio::awaitable<void> hop(std::shared_ptr<inbound_connection> conn, sshlib::inco
     c.reject(sshlib::channel_open_failure::connect_failed, "cannot reach " + where + ": " + why);
     co_return;
   }
-  conn->log("channel_open", {{"type", "direct-tcpip"},
-                             {"mode", "hop"},
-                             {"target", target.name},
-                             {"rule", g.rule},
-                             {"origin", c.origin_host + ":" + std::to_string(c.origin_port)}});
-  const auto started = std::chrono::steady_clock::now();
-  sshlib::relay r(sshlib::make_byte_stream(c.accept()),
-                  sshlib::make_byte_stream(std::move(*socket)));
-  error_code ec;
-  auto counts = co_await r.async_run(asio::redirect_error(asio::use_awaitable, ec));
-  conn->count_bytes(counts.a_to_b, counts.b_to_a);
-  nlohmann::json fields = {
-      {"type", "direct-tcpip"},
-      {"mode", "hop"},
-      {"target", target.name},
-      {"bytes_up", counts.a_to_b},
-      {"bytes_down", counts.b_to_a},
-      {"duration_seconds",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
-  if (ec) fields["error"] = ec.message();
-  conn->log("channel_close", std::move(fields));
+  start_relay(conn, sshlib::make_byte_stream(c.accept()),
+              sshlib::make_byte_stream(std::move(*socket)),
+              {{"type", "direct-tcpip"},
+               {"mode", "hop"},
+               {"target", target.name},
+               {"rule", g.rule},
+               {"origin", c.origin_host + ":" + std::to_string(c.origin_port)}});
 }
 
 }  // namespace

@@ -52,12 +52,7 @@ void inbound_connection::configure(sshlib::server_config& config) {
              "the bastion is closing this connection");
   };
   config.global_request = [weak](sshlib::global_request r) {
-    if (auto self = weak.lock()) {
-      self->log("request_denied", {{"request", r.name()},
-                                   {"reason",
-                                    "remote forwarding through the bastion itself is not offered; "
-                                    "ask the target (-R in terminating mode)"}});
-    }
+    if (auto self = weak.lock()) return self->on_global_request(std::move(r));
     r.reject();
   };
 }
@@ -94,7 +89,46 @@ std::shared_ptr<upstream> inbound_connection::upstream_for(const policy::grant& 
   return upstream_;
 }
 
+policy::access_decision inbound_connection::authorize_terminating() const {
+  policy::access_request q;
+  q.user = user();
+  q.source_address = source_address();
+  q.target = *identity_->target;
+  q.login = identity_->login;
+  q.mode = policy::access_mode::terminating;
+  return policy::authorize_target(*config_->policy, q);
+}
+
+void inbound_connection::on_global_request(sshlib::global_request r) {
+  const bool forward = r.name() == "tcpip-forward" || r.name() == "streamlocal-forward@openssh.com";
+  if (identity_ && identity_->target) {
+    auto d = authorize_terminating();
+    if (d.verdict.allowed) {
+      return handle_terminating_global_request(shared_from_this(), std::move(r),
+                                               std::move(*d.granted));
+    }
+    if (forward) log("request_denied", {{"request", r.name()}, {"reason", d.verdict.reason}});
+    return r.reject();
+  }
+  if (forward) {
+    log("request_denied", {{"request", r.name()},
+                           {"reason",
+                            "remote forwarding through the bastion itself is not offered; "
+                            "ask the target (-R in terminating mode)"}});
+  }
+  r.reject();  // keepalives and the like: refusing is the expected answer
+}
+
 void inbound_connection::on_channel(sshlib::incoming_channel c) {
+  if (c.type == "direct-tcpip" && identity_ && identity_->target) {
+    // Terminating mode: the forward goes on from the target.
+    auto d = authorize_terminating();
+    if (!d.verdict.allowed) {
+      log("channel_denied", {{"type", c.type}, {"reason", d.verdict.reason}});
+      return c.reject(sshlib::channel_open_failure::administratively_prohibited, d.verdict.reason);
+    }
+    return start_terminating_local_forward(shared_from_this(), std::move(c), std::move(*d.granted));
+  }
   if (c.type == "direct-tcpip") {
     if (c.port == 0 || c.port > 65535) {
       return c.reject(sshlib::channel_open_failure::connect_failed,
@@ -111,15 +145,10 @@ void inbound_connection::on_channel(sshlib::incoming_channel c) {
   }
   if (c.type == "session") {
     if (!identity_ || !identity_->target) return serve_menu(shared_from_this(), c.accept());
-    policy::access_request q;
-    q.user = user();
-    q.source_address = source_address();
-    q.target = *identity_->target;
-    q.login = identity_->login;
-    q.mode = policy::access_mode::terminating;
-    auto d = policy::authorize_target(*config_->policy, q);
+    auto d = authorize_terminating();
     if (!d.verdict.allowed) {
-      log("channel_denied", {{"type", c.type}, {"target", q.target}, {"reason", d.verdict.reason}});
+      log("channel_denied",
+          {{"type", c.type}, {"target", *identity_->target}, {"reason", d.verdict.reason}});
       return c.reject(sshlib::channel_open_failure::administratively_prohibited, d.verdict.reason);
     }
     return start_terminating_session(shared_from_this(), std::move(c), std::move(*d.granted));

@@ -1,7 +1,9 @@
 // One client connection to the bastion, from accept to close: its authentication against
 // the policy snapshot it started with (inbound_auth.cpp), then each channel it opens: a
-// direct-tcpip is hop mode (hop_forward_async.cpp), a session without a target in the user
-// name gets the menu of reachable targets (menu.cpp). Lives on its worker's executor.
+// direct-tcpip is hop mode (hop_forward_async.cpp) unless the user name names a target
+// (then a forward from that target, terminating_forwards.cpp), a session is relayed to the
+// named target (session_bridge.cpp) or, without one, gets the menu (menu.cpp). Lives on its
+// worker's executor.
 #pragma once
 
 #include "shared_state.hpp"
@@ -11,6 +13,7 @@
 
 #include <sshlib/channel.hpp>
 #include <sshlib/server.hpp>
+#include <sshlib/stream.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -73,6 +76,9 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
 
   // inbound_connection.cpp
   void on_channel(sshlib::incoming_channel c);
+  void on_global_request(sshlib::global_request r);
+  // The grant for the target and login the user name names (identity_->target is set).
+  policy::access_decision authorize_terminating() const;
   void on_closed();
 
   shared_state& shared_;
@@ -98,6 +104,24 @@ void start_hop(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channe
 /// session_bridge.cpp: a session channel in terminating mode, relayed to the target.
 void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
                                policy::grant g);
+/// channel_relay_async.cpp: relays the two streams until both directions end, logging
+/// "channel_open" with `fields` now and "channel_close" with bytes and duration then.
+/// `user_side` faces the user: its bytes count as "bytes_up".
+void start_relay(std::shared_ptr<inbound_connection> conn,
+                 std::unique_ptr<sshlib::byte_stream> user_side,
+                 std::unique_ptr<sshlib::byte_stream> target_side, nlohmann::json fields);
+/// terminating_forwards.cpp: in terminating mode, a direct-tcpip (ssh -L, -D, -W) goes on
+/// from the target to host:port when the grant's local_forwards allow it.
+void start_terminating_local_forward(std::shared_ptr<inbound_connection> conn,
+                                     sshlib::incoming_channel c, policy::grant g);
+/// terminating_forwards.cpp: tcpip-forward (ssh -R) and its cancel, asked of the target
+/// when the grant's remote_forwards allow it; other global requests are refused.
+void handle_terminating_global_request(std::shared_ptr<inbound_connection> conn,
+                                       sshlib::global_request r, policy::grant g);
+/// terminating_forwards.cpp: a channel the target opens to the bastion (a remote
+/// forward's connection, an agent or X11 channel of a session that asked for them) goes
+/// on to the user.
+void on_upstream_channel(const std::weak_ptr<inbound_connection>& conn, sshlib::incoming_channel c);
 /// menu.cpp: serves a session channel that named no target: the list of targets.
 void serve_menu(std::shared_ptr<inbound_connection> conn, sshlib::channel ch);
 

@@ -104,22 +104,24 @@ bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
 
 void session_bridge::on_request(sshlib::channel_request r) {
   if (r.type() == "auth-agent-req@openssh.com") {
+    const bool to_target =
+        policy::allow_channel(grant_, policy::channel_kind::agent_forwarding).allowed;
     if (deferred_ && !agent_requested_) {
       // The bastion's own use: the policy names the user's agent as this target's login.
+      // Whether the target may use it too is the rule's agent forwarding permission.
       agent_requested_ = true;
-      conn_->log("agent", {{"target", grant_.destination.name}, {"use", "upstream login"}});
+      agent_to_target_ = to_target;
+      conn_->log("agent", {{"target", grant_.destination.name},
+                           {"use", to_target ? "upstream login, forwarded to the target"
+                                             : "upstream login"}});
       return r.accept();
     }
-    if (!policy::allow_channel(grant_, policy::channel_kind::agent_forwarding).allowed) {
-      (void)refuse_if_denied(r);
-      return;
+    if (to_target) {
+      // The target's auth-agent@openssh.com channels come back to the user's agent
+      // (terminating_forwards.cpp).
+      conn_->log("agent",
+                 {{"target", grant_.destination.name}, {"use", "forwarded to the target"}});
     }
-    // Allowed by the rule, but agent channels from the target are not relayed yet.
-    conn_->log("request_denied",
-               {{"request", r.type()},
-                {"target", grant_.destination.name},
-                {"reason", "agent forwarding to targets is not relayed by this bastion yet"}});
-    return r.reject();
   }
   if (finished_ || refuse_if_denied(r)) return;
   if (r.type() == "shell" || r.type() == "exec" || r.type() == "subsystem") {
@@ -177,6 +179,9 @@ void session_bridge::reach_target() {
                                         {"login", self->grant_.login},
                                         {"rule", self->grant_.rule},
                                         {"upstream_auth", "agent"}});
+      if (self->agent_to_target_) {
+        self->up_.async_request("auth-agent-req@openssh.com", false, {}, [](error_code) {});
+      }
       auto held = std::move(self->held_);
       self->held_.clear();
       for (auto& r : held) self->forward(std::move(r));

@@ -62,6 +62,7 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   bool finished_ = false;
   bool deferred_ = false;         // start_deferred: `up_` is not open yet
   bool agent_requested_ = false;  // the client forwarded its agent to us
+  bool agent_to_target_ = false;  // deferred: the rule lets the target use that agent too
   std::vector<sshlib::channel_request> held_;
 };
 

@@ -36,6 +36,11 @@ sshlib::client_config upstream::make_config(std::string& problem) {
   c.username = grant_.login;
   c.ready_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout_);
   c.keepalive_interval = std::chrono::seconds(30);
+  // Remote forwards' connections, and agent and X11 channels of sessions that asked for
+  // them, go on to the user (terminating_forwards.cpp).
+  c.channel_open = [conn = conn_](sshlib::incoming_channel ch) {
+    on_upstream_channel(conn, std::move(ch));
+  };
   const auto& t = grant_.destination;
   // The pin decides; a known_hosts file is the alternative when no key is pinned.
   c.host_verifier = [self = weak_from_this(), pins = t.host_keys, known = t.known_hosts,
