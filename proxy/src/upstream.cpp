@@ -13,7 +13,11 @@ namespace bastion {
 
 upstream::upstream(std::weak_ptr<inbound_connection> conn, boost::asio::any_io_executor ex,
                    policy::grant g, std::chrono::seconds timeout)
-    : conn_(std::move(conn)), grant_(std::move(g)), timeout_(timeout), client_(std::move(ex)) {}
+    : conn_(std::move(conn)),
+      grant_(std::move(g)),
+      timeout_(timeout),
+      client_(ex),
+      deadline_(std::move(ex)) {}
 
 void upstream::async_ready(ready_handler f) {
   switch (state_) {
@@ -110,6 +114,19 @@ void upstream::connect() {
   auto config = make_config(problem);
   if (!problem.empty()) return finish(problem);
   const auto& t = grant_.destination;
+  // sshlib's ready_timeout ends the transport, but an agent request in flight (the user's
+  // agent, over a channel to their client) completes only when that agent answers: this
+  // deadline aborts it too, so a user whose agent never answers is told, not left hanging.
+  deadline_.expires_after(timeout_ + std::chrono::seconds(1));
+  deadline_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->state_ != state::connecting) return;
+    const auto& dest = self->grant_.destination;
+    self->finish("cannot reach " + dest.name + ": not logged in within " +
+                 std::to_string(self->timeout_.count()) + " s" +
+                 (self->agent_ ? " (is your agent answering?)" : ""));
+    self->client_.end();
+  });
   client_.async_connect(
       t.host, t.port, std::move(config), [self = shared_from_this()](boost::system::error_code ec) {
         if (!ec) return self->finish("");
@@ -130,6 +147,8 @@ void upstream::connect() {
 }
 
 void upstream::finish(const std::string& error) {
+  if (state_ != state::connecting) return;  // the deadline came first, or the connection did
+  deadline_.cancel();
   // The user's agent was needed for the login only: its channel is closed now (ssh waits
   // for every channel, an open agent channel included, before it exits).
   if (agent_) agent_->close();

@@ -11,6 +11,7 @@
 #include <sshlib/client.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <functional>
@@ -45,6 +46,7 @@ class upstream : public std::enable_shared_from_this<upstream> {
   policy::grant grant_;
   std::chrono::seconds timeout_;
   sshlib::client client_;
+  boost::asio::steady_timer deadline_;  // connecting: handshake and login
   enum class state { idle, connecting, ready, failed } state_ = state::idle;
   std::string error_;
   std::string host_key_problem_;  // set by the verifier when it refuses

@@ -3,11 +3,14 @@
 #include "support/process.hpp"
 #include "support/sshd.hpp"
 
+#include <gtest/gtest.h>
+
 #include <openssl/evp.h>
 #include <csignal>
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -56,6 +59,10 @@ bastion_fixture::bastion_fixture() : user_key_(dir_ / "alice_ed25519") {
 
 bastion_fixture::~bastion_fixture() {
   if (bastion_) bastion_->stop(SIGTERM, std::chrono::seconds(20));
+  // A failed test shows what the bastion logged: the temporary directory goes with it.
+  if (::testing::Test::HasFailure() && std::filesystem::exists(dir() / "events.jsonl")) {
+    std::cout << "--- the bastion's event log ---\n" << read_file(dir() / "events.jsonl");
+  }
 }
 
 std::size_t bastion_fixture::add_sshd_target(std::vector<std::string> extra_sshd_config) {

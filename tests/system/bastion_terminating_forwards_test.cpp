@@ -12,33 +12,11 @@
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <iostream>
 
 namespace bastion::test {
 namespace {
-
-// A loopback TCP port that was free a moment ago (for ssh -R, whose remote command must
-// know the port in advance).
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot bind a loopback port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 struct BastionTerminatingForwards : ::testing::Test {
   bastion_fixture f;
@@ -109,7 +87,7 @@ TEST_F(BastionTerminatingForwards, ALocalForwardToAnotherDestinationIsRefusedWit
 }
 
 TEST_F(BastionTerminatingForwards, ARemoteForwardListensAtTheTargetAndComesBackToTheUser) {
-  const auto port = free_loopback_port();
+  const auto port = sshlib::test::free_loopback_port();
   allow["remote_forwards"] = {{{"ports", {port}}}};
   start();
   // On the target, a connection to the forwarded port reaches (through the bastion and the
@@ -125,7 +103,7 @@ TEST_F(BastionTerminatingForwards, ARemoteForwardListensAtTheTargetAndComesBackT
 }
 
 TEST_F(BastionTerminatingForwards, ARemoteForwardOnAPortTheRuleDoesNotListIsRefused) {
-  const auto port = free_loopback_port();
+  const auto port = sshlib::test::free_loopback_port();
   allow["remote_forwards"] = {{{"ports", {port == 65535 ? 65534 : port + 1}}}};
   start();
   auto r = alice({"-o", "ExitOnForwardFailure=yes", "-R",

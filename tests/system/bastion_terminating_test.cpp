@@ -13,11 +13,18 @@
 
 #include <openssl/evp.h>
 
+#include <sshlib/key.hpp>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <random>
+#include <thread>
 
 namespace bastion::test {
 namespace {
@@ -168,6 +175,103 @@ TEST_F(BastionTerminating, TheUsersForwardedAgentLogsInUpstreamSoNoSecretLivesOn
   auto no_agent = f.ssh({"-l", "alice+web1", "bastion", "echo", "nope"}, {}, env);
   EXPECT_EQ(no_agent.exit_code, 1);
   EXPECT_NE(no_agent.err.find("connect with ssh -A"), std::string::npos) << no_agent.err;
+}
+
+// An agent that lists one key and never answers a request to sign with it. The user's own
+// ssh (IdentitiesOnly, its key file) does not use that key; the bastion, logging in upstream
+// through the agent with a key the target accepts, stalls on the signature.
+class silent_agent {
+ public:
+  silent_agent(std::filesystem::path path, sshlib::bytes key_blob)
+      : path_(std::move(path)), blob_(std::move(key_blob)) {
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path_.c_str());
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listener_, 8) != 0) {
+      throw std::runtime_error("cannot listen on " + path_.string());
+    }
+    acceptor_ = std::thread([this] { accept_all(); });
+  }
+  ~silent_agent() {
+    ::shutdown(listener_, SHUT_RDWR);  // ends accept()
+    acceptor_.join();
+    for (int fd : held_) ::shutdown(fd, SHUT_RDWR);  // ends the answering threads' reads
+    for (auto& t : answerers_) t.join();
+    for (int fd : held_) ::close(fd);
+    ::close(listener_);
+  }
+
+ private:
+  void accept_all() {
+    for (;;) {
+      const int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd < 0) return;
+      held_.push_back(fd);
+      answerers_.emplace_back([this, fd] { answer(fd); });
+    }
+  }
+  static bool read_exactly(int fd, std::uint8_t* p, std::size_t n) {
+    while (n > 0) {
+      const auto got = ::read(fd, p, n);
+      if (got <= 0) return false;
+      p += got;
+      n -= static_cast<std::size_t>(got);
+    }
+    return true;
+  }
+  static void put_u32(std::vector<std::uint8_t>& out, std::size_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
+  void answer(int fd) const {
+    for (;;) {
+      std::uint8_t header[4];
+      if (!read_exactly(fd, header, 4)) return;
+      const std::uint32_t n =
+          (std::uint32_t{header[0]} << 24) | (header[1] << 16) | (header[2] << 8) | header[3];
+      if (n == 0 || n > 256 * 1024) return;
+      std::vector<std::uint8_t> body(n);
+      if (!read_exactly(fd, body.data(), n)) return;
+      if (body[0] == 13) continue;  // SSH2_AGENTC_SIGN_REQUEST: silence
+      std::vector<std::uint8_t> payload;
+      if (body[0] == 11) {  // SSH2_AGENTC_REQUEST_IDENTITIES: one key, no comment
+        payload.push_back(12);
+        put_u32(payload, 1);
+        put_u32(payload, blob_.size());
+        payload.insert(payload.end(), blob_.begin(), blob_.end());
+        put_u32(payload, 0);
+      } else {
+        payload.push_back(5);  // SSH_AGENT_FAILURE
+      }
+      std::vector<std::uint8_t> reply;
+      put_u32(reply, payload.size());
+      reply.insert(reply.end(), payload.begin(), payload.end());
+      if (::write(fd, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) return;
+    }
+  }
+  std::filesystem::path path_;
+  sshlib::bytes blob_;
+  int listener_ = -1;
+  std::thread acceptor_;
+  std::vector<std::thread> answerers_;  // both written by the acceptor only, read after it
+  std::vector<int> held_;               // has been joined
+};
+
+TEST_F(BastionTerminating, AnAgentThatNeverSignsEndsInAMessageNotAHang) {
+  target["upstream_auth"] = {{"method", "agent"}};
+  f.start(terminating_policy(f, target, allow_all), {{"upstream_connect_timeout_seconds", 2}});
+  const auto other = f.dir() / "upstream_ok";  // SetUp's: the target accepts it, so a
+                                               // signature is asked for
+  auto key = sshlib::parse_key(sshlib::as_bytes(read_public_line(other)));
+  ASSERT_TRUE(key) << key.error().message();
+  const auto sock = f.dir() / "silent.sock";
+  silent_agent agent(sock, key->public_blob());
+  const sshlib::test::environment env{{"SSH_AUTH_SOCK", sock.string()}};
+  auto r = f.ssh({"-A", "-l", "alice+web1", "bastion", "echo", "nope"}, {}, env);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("not logged in within 2 s"), std::string::npos) << r.err;
 }
 
 }  // namespace
