@@ -3,6 +3,7 @@
 // bookkeeping needs no lock.
 #include <bastion/metrics/exposition.hpp>
 #include <bastion/metrics/http_endpoint.hpp>
+#include <bastion/metrics/registry.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,7 +31,7 @@ using response = http::response<http::string_body>;
 // After an error reply the server reads (and drops) what the client still sends, up to this
 // much, before closing: closing with unread input would reset the connection and the client
 // could lose the reply.
-constexpr std::size_t max_drain_bytes = 64 * 1024;
+constexpr std::size_t max_drain_bytes = std::size_t{64} * 1024;
 // After a failed accept (out of descriptors, say), wait this long before the next one
 // instead of spinning.
 constexpr std::chrono::milliseconds accept_retry_delay{100};
@@ -191,14 +192,16 @@ class connection : public std::enable_shared_from_this<connection> {
     ++served_;
     res->keep_alive(!close_after);
     arm(true);
-    http::async_write(
-        socket_, *res,
-        [self = shared_from_this(), res, close_after](beast::error_code ec, std::size_t) {
-          self->end_phase();
-          if (ec) return self->close();
-          if (close_after) return self->linger();
-          self->read_request();
-        });
+    // Named before the move below: the handler keeps the response alive while it is written.
+    const response& message = *res;
+    http::async_write(socket_, message,
+                      [self = shared_from_this(), res = std::move(res), close_after](
+                          beast::error_code ec, std::size_t) {
+                        self->end_phase();
+                        if (ec) return self->close();
+                        if (close_after) return self->linger();
+                        self->read_request();
+                      });
   }
 
   // Half-close, then drain what the client still sends until it closes, the drain cap, or

@@ -13,7 +13,7 @@ namespace {
 
 // /proc files report size 0, so they are read until EOF; this caps a file that is not
 // what we expect (a test's crafted one, or a /proc mounted oddly).
-constexpr std::size_t max_proc_file_bytes = 64 * 1024;
+constexpr std::size_t max_proc_file_bytes = std::size_t{64} * 1024;
 
 std::optional<std::string> read_small_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

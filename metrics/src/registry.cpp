@@ -16,7 +16,7 @@ namespace {
 
 // Caps on one declaration: they bound each shard's memory and each scrape's size.
 constexpr std::size_t max_labels_per_family = 4;
-constexpr std::size_t max_series_per_family = 16 * 1024;
+constexpr std::size_t max_series_per_family = std::size_t{16} * 1024;
 constexpr std::size_t max_bounded_values = 4096;
 constexpr std::size_t max_buckets = 64;
 

@@ -4,8 +4,6 @@
 // read a request, concurrent connections.
 #pragma once
 
-#include <bastion/metrics/registry.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -19,8 +17,10 @@ class io_context;
 
 namespace bastion::metrics {
 
+class registry;
+
 /// Named caps; the defaults of endpoint_options.
-inline constexpr std::size_t default_max_header_bytes = 8 * 1024;
+inline constexpr std::size_t default_max_header_bytes = std::size_t{8} * 1024;
 inline constexpr std::chrono::milliseconds default_read_timeout{5000};
 inline constexpr std::size_t default_max_connections = 16;
 
