@@ -17,6 +17,8 @@ packages=(
   openssh-client openssh-server putty-tools xauth curl
   # benchmarks compare with `openssl speed`; the demo and load scripts pick free ports
   openssl python3-minimal
+  # promtool (checks the metrics exposition and the alerting rules) and the Prometheus server
+  prometheus
 )
 
 missing=()
