@@ -107,6 +107,29 @@ void parse_limits(object_reader& r, connection_limits& l) {
     l.drain_timeout = std::chrono::seconds(*n);
 }
 
+void parse_metrics(json_checker& c, const json& v, const std::string& pointer,
+                   const std::filesystem::path& config_path, daemon_config& out) {
+  object_reader r(c, v, pointer, "metrics", {"listen", "bearer_token_file"});
+  if (!r.is_object()) return;
+  if (const auto* l = r.require("listen"))
+    out.metrics.listen = parse_listen(c, *l, r.path("listen"));
+  if (auto file = r.get_string("bearer_token_file")) {
+    std::filesystem::path p = *file;
+    if (p.is_relative()) p = config_path.parent_path() / p;
+    std::ifstream in(p, std::ios::binary);
+    std::string token;
+    if (!in || !std::getline(in, token)) {
+      c.add(r.path("bearer_token_file"), "cannot read the token from " + p.string());
+    } else if (token.empty() || token.size() > max_bearer_token_file_size) {
+      c.add(r.path("bearer_token_file"),
+            p.string() + ": the first line must hold the token (1 to " +
+                std::to_string(max_bearer_token_file_size) + " bytes)");
+    } else {
+      out.metrics.bearer_token = std::move(token);
+    }
+  }
+}
+
 }  // namespace
 
 std::string listen_address::text() const {
@@ -121,8 +144,9 @@ config_result load_config(const std::filesystem::path& path) {
 
   daemon_config out;
   out.source = path;
-  object_reader top(c, *document, "", "the configuration",
-                    {"$schema", "listen", "workers", "host_keys", "limits", "log", "policy"});
+  object_reader top(
+      c, *document, "", "the configuration",
+      {"$schema", "listen", "workers", "host_keys", "limits", "log", "metrics", "policy"});
   if (!top.is_object()) return config_result{std::nullopt, c.problems()};
   (void)top.get_string("$schema");
 
@@ -150,6 +174,8 @@ config_result load_config(const std::filesystem::path& path) {
       if (auto d = r.get_bool("debug")) out.log.debug = *d;
     }
   }
+
+  if (const auto* v = top.find("metrics")) parse_metrics(c, *v, top.path("metrics"), path, out);
 
   const auto* policy_value = top.require("policy");
   std::vector<policy::problem> problems = c.problems();

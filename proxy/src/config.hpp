@@ -46,6 +46,16 @@ struct log_config {
   bool debug = false;
 };
 
+/// The metrics endpoint (/metrics, /healthz, /readyz). Off unless "metrics" is configured.
+struct metrics_config {
+  std::optional<listen_address> listen;
+  /// Read from "bearer_token_file" (first line); empty: no token asked for.
+  std::string bearer_token;
+};
+
+/// Largest bearer token file accepted (bytes).
+inline constexpr std::size_t max_bearer_token_file_size = 4096;
+
 struct daemon_config {
   std::filesystem::path source;  // the file it came from
   std::vector<listen_address> listen;
@@ -53,6 +63,7 @@ struct daemon_config {
   std::vector<host_key_config> host_keys;
   connection_limits limits;
   log_config log;
+  metrics_config metrics;
   std::shared_ptr<const policy::policy_set> policy;
   std::string policy_source;  // "inline" or the policy file's path
 };

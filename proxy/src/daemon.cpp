@@ -3,6 +3,8 @@
 #include "shared_state.hpp"
 #include "worker.hpp"
 
+#include <bastion/metrics/http_endpoint.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,6 +39,37 @@ std::size_t live(const std::vector<std::unique_ptr<worker>>& workers) {
   return n;
 }
 
+// The metrics endpoint on a thread of its own, so a slow scraper never delays a worker.
+class metrics_server {
+ public:
+  metrics_server(shared_state& shared, const metrics_config& config, metrics::shard_id shard) {
+    metrics::endpoint_options o;
+    o.address = config.listen->address;
+    o.port = config.listen->port;
+    o.bearer_token = config.bearer_token;
+    o.self_metrics = &shared.registry();
+    o.self_metrics_shard = shard.index;
+    metrics::endpoint_handlers h;
+    h.scrape = [&shared] { return shared.registry().scrape(); };
+    h.not_ready_reason = [&shared] {
+      return shared.draining.load() ? std::string("draining") : std::string();
+    };
+    endpoint_ = std::make_unique<metrics::http_endpoint>(io_, std::move(o), std::move(h));
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~metrics_server() {
+    endpoint_->stop();
+    thread_.join();
+    endpoint_.reset();
+  }
+  std::uint16_t port() const { return endpoint_->port(); }
+
+ private:
+  asio::io_context io_{1};
+  std::unique_ptr<metrics::http_endpoint> endpoint_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int run_daemon(daemon_config config) {
@@ -57,13 +90,28 @@ int run_daemon(daemon_config config) {
   const auto limits = per_worker(config.limits, n);
   const auto addresses = config.listen;
   const auto drain_timeout = config.limits.drain_timeout;
-  shared_state shared(std::make_shared<const daemon_config>(std::move(config)), std::move(log));
+  const auto metrics_settings = config.metrics;
+  // Metrics shards: one per worker, then the main thread's, then the endpoint's.
+  shared_state shared(std::make_shared<const daemon_config>(std::move(config)), std::move(log),
+                      n + 2);
+  const auto main_shard = shared.registry().shard(n);
 
   std::vector<std::unique_ptr<worker>> workers;
   for (std::size_t i = 0; i < n; ++i) {
-    workers.push_back(std::make_unique<worker>(shared, keys.keys, limits));
+    workers.push_back(std::make_unique<worker>(shared, i, keys.keys, limits));
     if (auto bound = workers.back()->listen(addresses); !bound) {
       std::cerr << "bastion: " << bound.error().detail << "\n";
+      return 1;
+    }
+  }
+  std::unique_ptr<metrics_server> metrics_endpoint;
+  if (metrics_settings.listen) {
+    try {
+      metrics_endpoint = std::make_unique<metrics_server>(shared, metrics_settings,
+                                                          shared.registry().shard(n + 1));
+    } catch (const std::exception& e) {
+      std::cerr << "bastion: cannot serve metrics on " << metrics_settings.listen->text() << ": "
+                << e.what() << "\n";
       return 1;
     }
   }
@@ -77,6 +125,13 @@ int run_daemon(daemon_config config) {
   }
   shared.log().write("start",
                      {{"listen", listening}, {"workers", n}, {"config", config_path.string()}});
+  if (metrics_endpoint) {
+    listen_address bound = *metrics_settings.listen;
+    bound.port = metrics_endpoint->port();
+    shared.log().write("metrics", {{"listen", bound.text()},
+                                   {"bearer_token", !metrics_settings.bearer_token.empty()}});
+    std::cout << "bastion: metrics on http://" << bound.text() << "/metrics\n";
+  }
   std::cout << line << std::endl;
 
   asio::io_context main_io;
@@ -108,12 +163,12 @@ int run_daemon(daemon_config config) {
       if (sig == SIGHUP) {
         auto next = load_config(config_path);
         if (!next.value) {
-          shared.log().write("reload_failed",
-                             {{"config", config_path.string()},
-                              {"problems", policy::format_problems(next.problems)}});
+          shared.record(main_shard, "reload_failed",
+                        {{"config", config_path.string()},
+                         {"problems", policy::format_problems(next.problems)}});
         } else {
           shared.replace_config(std::make_shared<const daemon_config>(std::move(*next.value)));
-          shared.log().write("reload", {{"config", config_path.string()}});
+          shared.record(main_shard, "reload", {{"config", config_path.string()}});
         }
         return wait_signal();
       }

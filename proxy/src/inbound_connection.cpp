@@ -10,8 +10,9 @@ namespace bastion {
 namespace asio = boost::asio;
 
 inbound_connection::inbound_connection(shared_state& shared, asio::any_io_executor executor,
-                                       asio::ip::tcp::endpoint peer)
+                                       asio::ip::tcp::endpoint peer, metrics::shard_id shard)
     : shared_(shared),
+      shard_(shard),
       config_(shared.config()),
       executor_(std::move(executor)),
       peer_(std::move(peer)),
@@ -33,7 +34,7 @@ void inbound_connection::log(std::string_view event, nlohmann::json fields) {
   fields["conn"] = id_;
   if (identity_) fields["user"] = identity_->user;
   fields["source"] = source_address();
-  shared_.log().write(event, std::move(fields));
+  shared_.record(shard_, event, std::move(fields));
 }
 
 void inbound_connection::configure(sshlib::server_config& config) {
@@ -61,7 +62,9 @@ void inbound_connection::attach(std::shared_ptr<sshlib::server_connection> conne
   connection_ = std::move(connection);
   log("connect",
       {{"client", connection_->client_ident() ? connection_->client_ident()->software : ""},
-       {"methods", connection_->auth_methods_used()}});
+       {"methods", connection_->auth_methods_used()},
+       {"login_seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}});
   connection_->async_wait_closed(
       [self = shared_from_this()](boost::system::error_code) { self->on_closed(); });
 }

@@ -29,8 +29,9 @@ namespace bastion {
 
 class inbound_connection : public std::enable_shared_from_this<inbound_connection> {
  public:
+  /// `shard`: the metrics shard of the worker it lives on.
   inbound_connection(shared_state& shared, boost::asio::any_io_executor executor,
-                     boost::asio::ip::tcp::endpoint peer);
+                     boost::asio::ip::tcp::endpoint peer, metrics::shard_id shard);
 
   /// Points the connection's callbacks (authentication, channel opens, global requests)
   /// at this object. Called by the listener before the handshake.
@@ -82,6 +83,7 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
   void on_closed();
 
   shared_state& shared_;
+  metrics::shard_id shard_;
   std::shared_ptr<const daemon_config> config_;  // the snapshot this connection lives by
   boost::asio::any_io_executor executor_;
   boost::asio::ip::tcp::endpoint peer_;

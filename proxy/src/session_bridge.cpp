@@ -85,6 +85,7 @@ bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
       held_.clear();
     } else {
       up_.close();
+      log_close({{"refused", d->reason}});  // its channel_open was logged
     }
     asio::async_write(down_stderr_, asio::buffer(notice_),
                       [self = shared_from_this()](error_code, std::size_t) {
@@ -257,20 +258,25 @@ void session_bridge::maybe_finish() {
   }
   down_.send_eof();
   down_.close();
-  conn_->count_bytes(to_target_.bytes, from_target_.bytes + from_target_stderr_.bytes);
-  nlohmann::json fields = {
-      {"type", "session"},
-      {"mode", "terminating"},
-      {"target", grant_.destination.name},
-      {"login", grant_.login},
-      {"rule", grant_.rule},
-      {"what", what_},
-      {"bytes_up", to_target_.bytes},
-      {"bytes_down", from_target_.bytes + from_target_stderr_.bytes},
-      {"duration_seconds",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
+  nlohmann::json fields;
   if (e.code) fields["exit_status"] = *e.code;
   if (!e.signal.empty()) fields["exit_signal"] = e.signal;
+  log_close(std::move(fields));
+}
+
+void session_bridge::log_close(nlohmann::json fields) {
+  conn_->count_bytes(to_target_.bytes, from_target_.bytes + from_target_stderr_.bytes);
+  fields.update(
+      {{"type", "session"},
+       {"mode", "terminating"},
+       {"target", grant_.destination.name},
+       {"login", grant_.login},
+       {"rule", grant_.rule},
+       {"what", what_},
+       {"bytes_up", to_target_.bytes},
+       {"bytes_down", from_target_.bytes + from_target_stderr_.bytes},
+       {"duration_seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}});
   conn_->log("channel_close", std::move(fields));
 }
 

@@ -49,6 +49,8 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   void on_up_closed();
   void on_down_closed();
   void maybe_finish();
+  // The one "channel_close" event of a session whose "channel_open" was logged.
+  void log_close(nlohmann::json fields);
 
   std::shared_ptr<inbound_connection> conn_;
   policy::grant grant_;

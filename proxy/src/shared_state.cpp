@@ -1,10 +1,19 @@
 #include "shared_state.hpp"
 
+#include <bastion/metrics/build_info.hpp>
+#include <bastion/metrics/process_collector.hpp>
+
 namespace bastion {
 
 shared_state::shared_state(std::shared_ptr<const daemon_config> config,
-                           std::unique_ptr<event_log> log)
-    : config_(std::move(config)), log_(std::move(log)) {}
+                           std::unique_ptr<event_log> log, std::size_t metric_shards)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      registry_("bastion", metric_shards),
+      metrics_(registry_) {
+  registry_.add_collector(metrics::process_collector());
+  metrics::add_build_info(registry_, BASTION_VERSION);
+}
 
 bool shared_state::claim_totp_step(const std::string& user, std::uint64_t step) {
   std::lock_guard lock(totp_mutex_);

@@ -6,6 +6,9 @@
 
 #include "config.hpp"
 #include "event_log.hpp"
+#include "proxy_metrics.hpp"
+
+#include <bastion/metrics/registry.hpp>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -20,7 +23,10 @@ namespace bastion {
 
 class shared_state {
  public:
-  shared_state(std::shared_ptr<const daemon_config> config, std::unique_ptr<event_log> log);
+  /// `metric_shards`: one per thread that writes metrics (each worker, the main thread, the
+  /// metrics endpoint's thread).
+  shared_state(std::shared_ptr<const daemon_config> config, std::unique_ptr<event_log> log,
+               std::size_t metric_shards);
 
   /// The configuration new connections use. A connection keeps the snapshot it started
   /// with, so a reload never changes the rules under a live authentication.
@@ -28,6 +34,14 @@ class shared_state {
   void replace_config(std::shared_ptr<const daemon_config> next) { config_.store(std::move(next)); }
 
   event_log& log() noexcept { return *log_; }
+  /// Writes an audit event and updates the metrics it stands for, in `shard` (the calling
+  /// thread's own).
+  void record(metrics::shard_id shard, std::string_view event, nlohmann::json fields) {
+    metrics_.observe_event(shard, event, fields);
+    log_->write(event, std::move(fields));
+  }
+  metrics::registry& registry() noexcept { return registry_; }
+  const proxy_metrics& metrics() const noexcept { return metrics_; }
   /// Two threads for checks that block (password hashing costs tens of milliseconds).
   boost::asio::thread_pool& blocking_pool() noexcept { return blocking_; }
 
@@ -44,6 +58,8 @@ class shared_state {
  private:
   std::atomic<std::shared_ptr<const daemon_config>> config_;
   std::unique_ptr<event_log> log_;
+  metrics::registry registry_;
+  proxy_metrics metrics_;  // after registry_: it declares its metrics there
   boost::asio::thread_pool blocking_{2};
   mutable std::mutex totp_mutex_;
   std::map<std::string, std::uint64_t> totp_steps_;

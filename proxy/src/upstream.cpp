@@ -114,6 +114,7 @@ void upstream::connect() {
   auto config = make_config(problem);
   if (!problem.empty()) return finish(problem);
   const auto& t = grant_.destination;
+  started_ = std::chrono::steady_clock::now();
   // sshlib's ready_timeout ends the transport, but an agent request in flight (the user's
   // agent, over a channel to their client) completes only when that agent answers: this
   // deadline aborts it too, so a user whose agent never answers is told, not left hanging.
@@ -157,8 +158,14 @@ void upstream::finish(const std::string& error) {
   if (auto conn = conn_.lock()) {
     const auto& t = grant_.destination;
     if (error.empty()) {
-      conn->log("upstream_connect",
-                {{"target", t.name}, {"login", grant_.login}, {"host", t.host}, {"port", t.port}});
+      conn->log(
+          "upstream_connect",
+          {{"target", t.name},
+           {"login", grant_.login},
+           {"host", t.host},
+           {"port", t.port},
+           {"duration_seconds",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}});
     } else {
       conn->log("upstream_failed", {{"mode", "terminating"},
                                     {"target", t.name},

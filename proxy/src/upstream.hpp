@@ -47,6 +47,7 @@ class upstream : public std::enable_shared_from_this<upstream> {
   std::chrono::seconds timeout_;
   sshlib::client client_;
   boost::asio::steady_timer deadline_;  // connecting: handshake and login
+  std::chrono::steady_clock::time_point started_;
   enum class state { idle, connecting, ready, failed } state_ = state::idle;
   std::string error_;
   std::string host_key_problem_;  // set by the verifier when it refuses

@@ -6,9 +6,12 @@ namespace bastion {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-worker::worker(shared_state& shared, std::vector<sshlib::key> host_keys,
+worker::worker(shared_state& shared, std::size_t index, std::vector<sshlib::key> host_keys,
                sshlib::listener_limits limits)
-    : shared_(shared), work_(io_.get_executor()), limits_(limits) {
+    : shared_(shared),
+      shard_(shared.registry().shard(index)),
+      work_(io_.get_executor()),
+      limits_(limits) {
   server_config_.host_keys = std::move(host_keys);
   server_config_.ident = "bastion";
   server_config_.auth_methods = {"publickey", "password", "keyboard-interactive"};
@@ -39,12 +42,29 @@ sshlib::result<void> worker::listen(const std::vector<listen_address>& addresses
   return {};
 }
 
+// Lag is how late a timer fires: time the loop spent on other work (or the thread was not
+// scheduled). Once a second is enough to see a stalled worker; the timer costs nothing else.
+constexpr auto lag_period = std::chrono::seconds(1);
+
 void worker::start() {
+  measure_loop_lag(std::chrono::steady_clock::now() + lag_period);
   thread_ = std::thread([this] { io_.run(); });
 }
 
+void worker::measure_loop_lag(std::chrono::steady_clock::time_point expected) {
+  lag_timer_.expires_at(expected);
+  lag_timer_.async_wait([this, expected](boost::system::error_code ec) {
+    if (ec) return;
+    const auto now = std::chrono::steady_clock::now();
+    shared_.metrics().loop_lag_seconds.observe(
+        shard_, std::chrono::duration<double>(now - expected).count());
+    measure_loop_lag(now + lag_period);
+  });
+}
+
 void worker::on_accept(sshlib::server_config& config, const tcp::endpoint& peer) {
-  auto conn = std::make_shared<inbound_connection>(shared_, io_.get_executor(), peer);
+  shared_.metrics().connections_accepted.inc(shard_);
+  auto conn = std::make_shared<inbound_connection>(shared_, io_.get_executor(), peer, shard_);
   conn->configure(config);
   pending_[peer] = std::move(conn);
 }
@@ -66,7 +86,8 @@ void worker::on_connection(std::shared_ptr<sshlib::server_connection> c,
 
 void worker::on_rejected(const sshlib::rejected_connection& r) {
   pending_.erase(r.peer);
-  shared_.log().write("rejected", {{"source", r.peer.address().to_string()}, {"reason", r.reason}});
+  shared_.record(shard_, "rejected",
+                 {{"source", r.peer.address().to_string()}, {"reason", r.reason}});
 }
 
 void worker::stop_accepting() {
@@ -87,6 +108,7 @@ void worker::join() {
   // Whatever is still open (a handshake within its login grace, a connection that did not
   // finish closing) is dropped with the io_context.
   asio::post(io_, [this] {
+    lag_timer_.cancel();
     listeners_.clear();
     pending_.clear();
     live_.clear();

@@ -12,6 +12,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <map>
@@ -24,7 +25,9 @@ namespace bastion {
 
 class worker {
  public:
-  worker(shared_state& shared, std::vector<sshlib::key> host_keys, sshlib::listener_limits limits);
+  /// `index`: which worker this is (0..n-1), which is also its metrics shard.
+  worker(shared_state& shared, std::size_t index, std::vector<sshlib::key> host_keys,
+         sshlib::listener_limits limits);
   ~worker();
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
@@ -47,9 +50,12 @@ class worker {
   void on_connection(std::shared_ptr<sshlib::server_connection> c,
                      const boost::asio::ip::tcp::endpoint& peer);
   void on_rejected(const sshlib::rejected_connection& r);
+  void measure_loop_lag(std::chrono::steady_clock::time_point expected);
 
   shared_state& shared_;
+  metrics::shard_id shard_;
   boost::asio::io_context io_{1};
+  boost::asio::steady_timer lag_timer_{io_};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   sshlib::server_config server_config_;
   sshlib::listener_limits limits_;

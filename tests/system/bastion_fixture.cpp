@@ -94,6 +94,7 @@ void bastion_fixture::start(const nlohmann::json& policy, const nlohmann::json& 
       {"policy", policy},
   };
   for (const auto& [k, v] : limits.items()) config["limits"][k] = v;
+  for (const auto& [k, v] : extra_config.items()) config[k] = v;
   std::ofstream(config_path()) << config.dump(2);
   bastion_ = std::make_unique<sshlib::test::child_process>(
       std::vector<std::string>{bastion_path, "--config", config_path().string()});

@@ -51,6 +51,8 @@ class bastion_fixture {
   /// generated on first start, the log in dir()/events.jsonl) and starts the bastion;
   /// returns when it says it is listening. Throws std::runtime_error otherwise.
   void start(const nlohmann::json& policy, const nlohmann::json& limits = nlohmann::json::object());
+  /// Top-level configuration sections start() adds ("metrics", ...); set before start().
+  nlohmann::json extra_config = nlohmann::json::object();
   std::uint16_t port() const { return port_; }
   std::filesystem::path config_path() const { return dir() / "bastion.json"; }
   sshlib::test::child_process& process() { return *bastion_; }
