@@ -7,7 +7,8 @@
 # foreground until Ctrl-C. Run after `cmake --workflow --preset release`.
 #
 # Environment: BASTION_DEMO_DIR (default /tmp/bastion-demo, recreated), BASTION_DEMO_PORT
-# (default 2222), BASTION_DEMO_ONESHOT=1 to stop after the checks (for scripts).
+# (default 2222), BASTION_DEMO_METRICS_PORT (default 9273: /metrics, /healthz, /readyz on
+# loopback), BASTION_DEMO_ONESHOT=1 to stop after the checks (for scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/release
@@ -19,6 +20,7 @@ done
 
 dir=${BASTION_DEMO_DIR:-/tmp/bastion-demo}
 port=${BASTION_DEMO_PORT:-2222}
+metrics_port=${BASTION_DEMO_METRICS_PORT:-9273}
 rm -rf "$dir"
 mkdir -p "$dir"
 chmod 700 "$dir"
@@ -46,9 +48,10 @@ login=$(id -un)
 echo "target listening on 127.0.0.1:$target_port (logins as $login)"
 
 step "the bastion's configuration and policy: $dir/bastion.json"
-python3 - "$dir" "$port" "$target_port" "$target_key" "$login" <<'PY'
+python3 - "$dir" "$port" "$target_port" "$target_key" "$login" "$metrics_port" <<'PY'
 import json, sys
 d, port, tport, tkey, login = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+metrics_port = sys.argv[6]
 alice = open(f"{d}/alice_ed25519.pub").read().strip()
 policy = {
     "users": {"alice": {"groups": ["demo"], "public_keys": [alice]}},
@@ -69,6 +72,7 @@ config = {
     "listen": [f"127.0.0.1:{port}"],
     "host_keys": [{"path": f"{d}/bastion_host_ed25519", "generate": "ed25519"}],
     "log": {"file": f"{d}/events.jsonl"},
+    "metrics": {"listen": f"127.0.0.1:{metrics_port}"},
     "policy": policy,
 }
 json.dump(config, open(f"{d}/bastion.json", "w"), indent=2)
@@ -104,6 +108,8 @@ step "terminating mode: ssh alice+demo@bastion (the bastion logs in to the targe
 "${ssh_demo[@]}" alice+demo@bastion 'echo "hello from $(hostname) through the bastion (terminating mode)"'
 step "a login without a target gets the menu"
 "${ssh_demo[@]}" alice@bastion
+step "metrics: curl http://127.0.0.1:$metrics_port/metrics (sessions so far)"
+curl -sS "http://127.0.0.1:$metrics_port/metrics" | grep -E '^bastion_(channels_opened_total|auth_attempts_total)'
 
 cat <<TXT
 
@@ -113,6 +119,7 @@ cat <<TXT
   sftp -F $dir/ssh_config alice+demo@bastion                     # sftp through the bastion
   ssh -F $dir/ssh_config alice@bastion                           # the menu
   tail -f $dir/events.jsonl                                      # the event log (JSON lines)
+  curl http://127.0.0.1:$metrics_port/metrics                           # Prometheus metrics
 TXT
 if [ "${BASTION_DEMO_ONESHOT:-0}" = 1 ]; then exit 0; fi
 wait "$bastion_pid"
