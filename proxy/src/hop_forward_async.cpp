@@ -5,6 +5,7 @@
 // relayed as they are (channel_relay_async.cpp): the client's SSH session to the target stays
 // end-to-end encrypted.
 #include "inbound_connection.hpp"
+#include "session_limits.hpp"
 
 #include <sshlib/stream.hpp>
 
@@ -61,6 +62,15 @@ asio::awaitable<void> hop(std::shared_ptr<inbound_connection> conn, sshlib::inco
   const auto& target = g.destination;
   const std::string where =
       target.name + " (" + target.host + ":" + std::to_string(target.port) + ")";
+  auto slot = session_slot::claim(conn->shared(), g);
+  if (!slot) {
+    const auto limit = g.user + " already has " + std::to_string(g.limits.max_sessions) +
+                       " sessions through rule " + g.rule + " (its max_sessions)";
+    conn->log("channel_denied",
+              {{"type", "direct-tcpip"}, {"target", target.name}, {"reason", limit}});
+    c.reject(sshlib::channel_open_failure::administratively_prohibited, limit);
+    co_return;
+  }
   std::string why;
   auto socket = co_await connect_with_timeout(target.host, target.port,
                                               conn->config().limits.upstream_connect_timeout, why);
@@ -75,7 +85,8 @@ asio::awaitable<void> hop(std::shared_ptr<inbound_connection> conn, sshlib::inco
                {"mode", "hop"},
                {"target", target.name},
                {"rule", g.rule},
-               {"origin", c.origin_host + ":" + std::to_string(c.origin_port)}});
+               {"origin", c.origin_host + ":" + std::to_string(c.origin_port)}},
+              relay_session{std::move(slot), g.limits});
 }
 
 }  // namespace

@@ -109,9 +109,16 @@ void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib:
 /// channel_relay_async.cpp: relays the two streams until both directions end, logging
 /// "channel_open" with `fields` now and "channel_close" with bytes and duration then.
 /// `user_side` faces the user: its bytes count as "bytes_up".
+/// For a relay that is a session (hop mode): its max_sessions slot, held until it ends,
+/// and the limits it is watched by (idle timeout, maximum duration).
+struct relay_session {
+  std::shared_ptr<class session_slot> slot;
+  policy::session_limits limits;
+};
 void start_relay(std::shared_ptr<inbound_connection> conn,
                  std::unique_ptr<sshlib::byte_stream> user_side,
-                 std::unique_ptr<sshlib::byte_stream> target_side, nlohmann::json fields);
+                 std::unique_ptr<sshlib::byte_stream> target_side, nlohmann::json fields,
+                 std::optional<relay_session> session = std::nullopt);
 /// terminating_forwards.cpp: in terminating mode, a direct-tcpip (ssh -L, -D, -W) goes on
 /// from the target to host:port when the grant's local_forwards allow it.
 void start_terminating_local_forward(std::shared_ptr<inbound_connection> conn,

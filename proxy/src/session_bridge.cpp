@@ -28,14 +28,16 @@ std::optional<policy::decision> check_request(const policy::grant& g,
 }  // namespace
 
 session_bridge::session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g,
-                               sshlib::channel down, sshlib::channel up)
+                               sshlib::channel down, sshlib::channel up,
+                               std::shared_ptr<session_slot> slot)
     : conn_(std::move(conn)),
       grant_(std::move(g)),
       down_(std::move(down)),
       up_(std::move(up)),
       down_stderr_(down_.stderr_stream()),
       up_stderr_(up_.stderr_stream()),
-      started_(std::chrono::steady_clock::now()) {}
+      started_(std::chrono::steady_clock::now()),
+      slot_(std::move(slot)) {}
 
 void session_bridge::start() {
   std::weak_ptr<session_bridge> weak = weak_from_this();
@@ -60,6 +62,34 @@ void session_bridge::start_pumps() {
   pump(up_, down_, from_target_, false);
   pump(up_stderr_, down_stderr_, from_target_stderr_, false);
   up_.async_wait_closed([self = shared_from_this()](error_code) { self->on_up_closed(); });
+  std::weak_ptr<session_bridge> weak = weak_from_this();
+  watch_ = session_watch::start(
+      conn_->executor(), grant_.limits,
+      [weak] {
+        auto self = weak.lock();
+        return self ? self->to_target_.bytes + self->from_target_.bytes +
+                          self->from_target_stderr_.bytes
+                    : 0;
+      },
+      [weak](const std::string& why) {
+        if (auto self = weak.lock()) self->on_limit(why);
+      });
+}
+
+void session_bridge::on_limit(const std::string& why) {
+  if (finished_) return;
+  finished_ = true;
+  conn_->log("session_limit",
+             {{"target", grant_.destination.name}, {"rule", grant_.rule}, {"reason", why}});
+  log_close({{"ended", why}});
+  up_.close();
+  notice_ = "\r\nbastion: " + why + "\r\n";
+  asio::async_write(down_stderr_, asio::buffer(notice_),
+                    [self = shared_from_this()](error_code, std::size_t) {
+                      self->down_.exit(1);
+                      self->down_.send_eof();
+                      self->down_.close();
+                    });
 }
 
 bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
@@ -250,6 +280,7 @@ void session_bridge::maybe_finish() {
   // status goes out last.
   if (finished_ || !up_closed_ || !from_target_.done || !from_target_stderr_.done) return;
   finished_ = true;
+  if (watch_) watch_->stop();
   const auto& e = up_.exit_status();
   if (e.code) {
     down_.exit(*e.code);
@@ -282,20 +313,29 @@ void session_bridge::log_close(nlohmann::json fields) {
 
 void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,
                                policy::grant g) {
+  auto slot = session_slot::claim(conn->shared(), g);
+  if (!slot) {
+    const auto why = g.user + " already has " + std::to_string(g.limits.max_sessions) +
+                     " sessions through rule " + g.rule + " (its max_sessions)";
+    conn->log("channel_denied",
+              {{"type", c.type}, {"target", g.destination.name}, {"reason", why}});
+    return c.reject(sshlib::channel_open_failure::administratively_prohibited, why);
+  }
   if (g.destination.upstream.method == policy::upstream_method::agent) {
     // The user's agent logs in upstream; it can be reached only once this channel is open
     // and the client has asked for agent forwarding on it, so the channel is confirmed
     // first and its requests wait (and its data waits in the SSH window) until the target
     // is reached.
     auto bridge =
-        std::make_shared<session_bridge>(conn, std::move(g), c.accept(), sshlib::channel{});
+        std::make_shared<session_bridge>(conn, std::move(g), c.accept(), sshlib::channel{}, slot);
     return bridge->start_deferred();
   }
   auto up = conn->upstream_for(g);
   auto held = std::make_shared<sshlib::incoming_channel>(std::move(c));
-  up->async_ready([conn, up, held, g](const std::string& error) mutable {
+  up->async_ready([conn, up, held, g, slot](const std::string& error) mutable {
     if (!error.empty()) return held->reject(sshlib::channel_open_failure::connect_failed, error);
-    up->client().async_open_session([conn, held, g](error_code ec, sshlib::channel up_ch) mutable {
+    up->client().async_open_session([conn, held, g, slot](error_code ec,
+                                                          sshlib::channel up_ch) mutable {
       if (ec) {
         const auto why = "the target refused a session: " +
                          (up_ch.open_failure() ? up_ch.open_failure()->description : ec.message());
@@ -308,8 +348,8 @@ void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib:
                                  {"target", g.destination.name},
                                  {"login", g.login},
                                  {"rule", g.rule}});
-      auto bridge =
-          std::make_shared<session_bridge>(conn, std::move(g), held->accept(), std::move(up_ch));
+      auto bridge = std::make_shared<session_bridge>(conn, std::move(g), held->accept(),
+                                                     std::move(up_ch), std::move(slot));
       bridge->start();
     });
   });

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "inbound_connection.hpp"
+#include "session_limits.hpp"
 
 #include <bastion/policy/authorization.hpp>
 
@@ -22,7 +23,7 @@ namespace bastion {
 class session_bridge : public std::enable_shared_from_this<session_bridge> {
  public:
   session_bridge(std::shared_ptr<inbound_connection> conn, policy::grant g, sshlib::channel down,
-                 sshlib::channel up);
+                 sshlib::channel up, std::shared_ptr<session_slot> slot);
   /// Relays between the two channels.
   void start();
   /// For a target the user's forwarded agent logs in to: `up` is not open yet. Requests are
@@ -47,6 +48,7 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   template <class From, class To>
   void pump(From& from, To& to, direction& d, bool pass_eof);
   void on_up_closed();
+  void on_limit(const std::string& why);
   void on_down_closed();
   void maybe_finish();
   // The one "channel_close" event of a session whose "channel_open" was logged.
@@ -66,6 +68,8 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   bool agent_requested_ = false;  // the client forwarded its agent to us
   bool agent_to_target_ = false;  // deferred: the rule lets the target use that agent too
   std::vector<sshlib::channel_request> held_;
+  std::shared_ptr<session_slot> slot_;    // max_sessions: released with the bridge
+  std::shared_ptr<session_watch> watch_;  // idle timeout and maximum duration
 };
 
 }  // namespace bastion

@@ -29,6 +29,21 @@ std::uint64_t shared_state::last_totp_step(const std::string& user) const {
   return it == totp_steps_.end() ? 0 : it->second;
 }
 
+bool shared_state::claim_session(const std::string& key, unsigned max) {
+  std::lock_guard lock(sessions_mutex_);
+  auto& n = sessions_[key];
+  if (n >= max) return false;
+  ++n;
+  return true;
+}
+
+void shared_state::release_session(const std::string& key) {
+  std::lock_guard lock(sessions_mutex_);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  if (--it->second == 0) sessions_.erase(it);
+}
+
 std::string shared_state::next_connection_id() {
   return "c" + std::to_string(++connections_);
 }

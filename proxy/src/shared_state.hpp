@@ -50,6 +50,10 @@ class shared_state {
   bool claim_totp_step(const std::string& user, std::uint64_t step);
   std::uint64_t last_totp_step(const std::string& user) const;
 
+  /// Takes one of `max` concurrent session slots under `key` (a rule and user); false when
+  /// all are taken. Every true is matched by one release_session (session_limits.hpp).
+  bool claim_session(const std::string& key, unsigned max);
+  void release_session(const std::string& key);
   /// A new connection id ("c" + a counter), unique for the process's life.
   std::string next_connection_id();
 
@@ -63,6 +67,8 @@ class shared_state {
   boost::asio::thread_pool blocking_{2};
   mutable std::mutex totp_mutex_;
   std::map<std::string, std::uint64_t> totp_steps_;
+  std::mutex sessions_mutex_;  // taken once per session start and end, never per byte
+  std::map<std::string, unsigned> sessions_;
   std::atomic<std::uint64_t> connections_{0};
 };
 

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace bastion::test {
 
@@ -55,6 +56,15 @@ bastion_fixture::bastion_fixture() : user_key_(dir_ / "alice_ed25519") {
   auto r = sshlib::test::run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
                                       "alice@test", "-f", user_key_.string()});
   if (r.exit_code != 0) throw std::runtime_error("ssh-keygen failed: " + r.err);
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 bastion_fixture::~bastion_fixture() {

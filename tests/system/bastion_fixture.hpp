@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ std::string read_file(const std::filesystem::path& path);
 std::string random_bytes(std::size_t n, unsigned seed);
 /// SHA-256 as lower-case hex, as sha256sum prints it.
 std::string sha256_hex(const std::string& data);
+
+/// Polls `done` until it holds (true) or `timeout` passes (false): for facts another
+/// process makes true at a time of its own (an event written after the client has gone, a
+/// scrape interval), never in place of waiting for something the test itself does.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout);
 
 class bastion_fixture {
  public:

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 namespace bastion::test {
 namespace {
@@ -41,17 +40,6 @@ double sample(const std::string& exposition, const std::string& series) {
   const auto at = exposition.find("\n" + series + " ");
   if (at == std::string::npos) return -1;
   return std::stod(exposition.substr(at + series.size() + 2));
-}
-
-// Polls `done` until it holds or `timeout` passes: for facts another process makes true
-// at a time of its own (an event written after the client has gone, a scrape interval).
-bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
 }
 
 struct BastionMetrics : ::testing::Test {
