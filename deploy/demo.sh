@@ -109,7 +109,8 @@ step "terminating mode: ssh alice+demo@bastion (the bastion logs in to the targe
 step "a login without a target gets the menu"
 "${ssh_demo[@]}" alice@bastion
 step "metrics: curl http://127.0.0.1:$metrics_port/metrics (sessions so far)"
-curl -sS "http://127.0.0.1:$metrics_port/metrics" | grep -E '^bastion_(channels_opened_total|auth_attempts_total)'
+curl -sS "http://127.0.0.1:$metrics_port/metrics" |
+  grep -E '^bastion_(channels_opened_total|auth_attempts_total)' | grep -v ' 0$'
 
 cat <<TXT
 
@@ -119,7 +120,7 @@ cat <<TXT
   sftp -F $dir/ssh_config alice+demo@bastion                     # sftp through the bastion
   ssh -F $dir/ssh_config alice@bastion                           # the menu
   tail -f $dir/events.jsonl                                      # the event log (JSON lines)
-  curl http://127.0.0.1:$metrics_port/metrics                           # Prometheus metrics
+  curl http://127.0.0.1:$metrics_port/metrics                    # Prometheus metrics
 TXT
 if [ "${BASTION_DEMO_ONESHOT:-0}" = 1 ]; then exit 0; fi
 wait "$bastion_pid"
