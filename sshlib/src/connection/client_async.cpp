@@ -2,6 +2,7 @@
 // user authentication; the public members forward to client_impl.
 #include "connection/client_impl.hpp"
 
+#include "agent/deadline_agent.hpp"
 #include "common/await_callback.hpp"
 #include "crypto/random.hpp"
 #include "wire/writer.hpp"
@@ -140,8 +141,9 @@ asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<
   host_ = std::move(host);
   port_ = port;
   last_error_.reset();
+  const auto ready_deadline = std::chrono::steady_clock::now() + config_.ready_timeout;
   if (config_.ready_timeout.count() > 0) {
-    ready_timer_.expires_after(config_.ready_timeout);
+    ready_timer_.expires_at(ready_deadline);
     std::weak_ptr<client_impl> weak = weak_from_this();
     ready_timer_.async_wait([weak](boost::system::error_code ec) {
       auto self = weak.lock();
@@ -166,7 +168,19 @@ asio::awaitable<boost::system::error_code> client_impl::connect(std::unique_ptr<
   session_ = std::make_shared<transport::transport_session>(std::move(stream), std::move(*machine), make_hooks());
   session_->start();
   if (auto r = co_await session_->wait_handshake(); !r) co_return fail(last_error_.value_or(r.error()));
-  if (auto r = co_await auth::authenticate_client(*session_, config_, auth_state_); !r) {
+  // The ready timeout ends the transport, but an agent request in flight would keep the
+  // login (and this coroutine) waiting for an agent that never answers: authentication uses
+  // the agent through a deadline just after it (after, so the ready timeout is what the
+  // caller is told, not a failed login). Forwarding keeps the agent itself.
+  const client_config* auth_config = &config_;
+  std::optional<client_config> bounded;
+  if (config_.agent && config_.ready_timeout.count() > 0) {
+    bounded = config_;
+    bounded->agent = std::make_shared<deadline_agent>(config_.agent, executor_,
+                                                      ready_deadline + std::chrono::milliseconds(50));
+    auth_config = &*bounded;
+  }
+  if (auto r = co_await auth::authenticate_client(*session_, *auth_config, auth_state_); !r) {
     co_return fail(last_error_.value_or(r.error()));
   }
   authenticated_ = true;
