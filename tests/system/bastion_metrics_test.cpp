@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <regex>
 
 namespace bastion::test {
 namespace {
@@ -136,6 +138,36 @@ TEST_F(BastionMetrics, ALiveScrapePassesPromtoolAndAgreesWithTheAuditLog) {
   EXPECT_GE(sample(m, "bastion_connections_accepted_total"), 4);
   EXPECT_GT(sample(m, "process_resident_memory_bytes"), 0);
   EXPECT_NE(m.find("bastion_build_info{"), std::string::npos);
+}
+
+// Every metric the shipped Grafana dashboard queries is one the bastion exposes: a renamed
+// metric cannot leave a panel silently empty.
+TEST_F(BastionMetrics, TheDashboardQueriesOnlyMetricsTheBastionExposes) {
+  start();
+  auto scrape = http_get(url("/metrics"));
+  ASSERT_EQ(scrape.status, 200);
+  const auto dashboard = nlohmann::json::parse(
+      read_file(std::filesystem::path(BASTION_DEPLOY_DIR) / "grafana" / "bastion-dashboard.json"));
+  std::size_t checked = 0;
+  const std::regex metric_name(R"(\b((bastion|process)_[a-z_]+)\b)");
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      const auto expr = target["expr"].get<std::string>();
+      for (std::sregex_iterator it(expr.begin(), expr.end(), metric_name), end; it != end; ++it) {
+        auto name = (*it)[1].str();
+        for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+          if (name.size() > std::strlen(suffix) &&
+              name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0) {
+            name.resize(name.size() - std::strlen(suffix));
+          }
+        }
+        EXPECT_NE(scrape.body.find("# TYPE " + name + " "), std::string::npos)
+            << "panel \"" << panel["title"].get<std::string>() << "\" queries " << name;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10u);
 }
 
 TEST_F(BastionMetrics, HealthAndReadinessAnswerAndATokenIsRequiredWhenConfigured) {
