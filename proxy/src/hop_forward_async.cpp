@@ -79,6 +79,7 @@ asio::awaitable<void> hop(std::shared_ptr<inbound_connection> conn, sshlib::inco
     c.reject(sshlib::channel_open_failure::connect_failed, "cannot reach " + where + ": " + why);
     co_return;
   }
+  if (!conn->client_connection()) co_return;  // the user went away meanwhile
   start_relay(conn, sshlib::make_byte_stream(c.accept()),
               sshlib::make_byte_stream(std::move(*socket)),
               {{"type", "direct-tcpip"},

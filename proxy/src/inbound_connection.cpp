@@ -122,6 +122,12 @@ void inbound_connection::on_global_request(sshlib::global_request r) {
   r.reject();  // keepalives and the like: refusing is the expected answer
 }
 
+bool inbound_connection::upstream_matches(const policy::grant& g) const {
+  if (!upstream_) return true;
+  const auto& mine = upstream_->granted();
+  return mine.destination.name == g.destination.name && mine.login == g.login;
+}
+
 void inbound_connection::on_channel(sshlib::incoming_channel c) {
   if (c.type == "direct-tcpip" && identity_ && identity_->target) {
     // Terminating mode: the forward goes on from the target.

@@ -60,6 +60,9 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
   /// Terminating mode: the connection to the target (one per inbound connection, since the
   /// user name fixes the target and login), made on first use.
   std::shared_ptr<class upstream> upstream_for(const policy::grant& g);
+  /// Whether upstream_for(g) would reach g's target and login (false when this connection
+  /// already has an upstream connection elsewhere: the menu's second choice, say).
+  bool upstream_matches(const policy::grant& g) const;
 
   /// Channels through this connection, counted for the disconnect event.
   void count_bytes(std::uint64_t up, std::uint64_t down) noexcept {
@@ -131,6 +134,18 @@ void handle_terminating_global_request(std::shared_ptr<inbound_connection> conn,
 /// forward's connection, an agent or X11 channel of a session that asked for them) goes
 /// on to the user.
 void on_upstream_channel(const std::weak_ptr<inbound_connection>& conn, sshlib::incoming_channel c);
+/// A channel request kept to be sent on later (the menu's pty-req, env, window-change).
+struct replayed_request {
+  std::string type;
+  sshlib::bytes data;
+};
+/// session_bridge.cpp: a session the menu has chosen a target for: `down` has had its
+/// pty-req and env (in `replay`) and a shell, all answered; the target is reached as for a
+/// named one, `replay` and a shell sent there, `typeahead` (what the user typed after the
+/// choice) written, and the session relayed.
+void start_chosen_session(std::shared_ptr<inbound_connection> conn, sshlib::channel down,
+                          policy::grant g, std::vector<replayed_request> replay,
+                          bool agent_requested, std::string typeahead);
 /// menu.cpp: serves a session channel that named no target: the list of targets.
 void serve_menu(std::shared_ptr<inbound_connection> conn, sshlib::channel ch);
 

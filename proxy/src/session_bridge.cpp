@@ -57,6 +57,25 @@ void session_bridge::start_deferred() {
   down_.async_wait_closed([self = shared_from_this()](error_code) { self->on_down_closed(); });
 }
 
+void session_bridge::start_chosen(std::vector<replayed_request> replay, bool agent_requested,
+                                  std::string typeahead, const std::string& refusal) {
+  start_deferred();
+  chosen_ = true;
+  replay_ = std::move(replay);
+  typeahead_ = std::move(typeahead);
+  agent_requested_ = agent_requested;
+  agent_to_target_ = agent_requested &&
+                     policy::allow_channel(grant_, policy::channel_kind::agent_forwarding).allowed;
+  what_ = "shell";
+  conn_->log("session", {{"target", grant_.destination.name},
+                         {"login", grant_.login},
+                         {"request", "shell"},
+                         {"command", ""},
+                         {"via", "menu"}});
+  if (!refusal.empty()) return fail_start(refusal, "channel_denied");
+  reach_target();
+}
+
 void session_bridge::start_pumps() {
   pump(down_, up_, to_target_, true);
   pump(up_, down_, from_target_, false);
@@ -186,7 +205,7 @@ void session_bridge::forward(sshlib::channel_request r) {
 
 void session_bridge::reach_target() {
   const auto& name = grant_.destination.name;
-  if (!agent_requested_) {
+  if (grant_.destination.upstream.method == policy::upstream_method::agent && !agent_requested_) {
     return fail_start(
         name +
         " logs in with your own agent, which this session did not forward: connect with ssh -A");
@@ -204,28 +223,48 @@ void session_bridge::reach_target() {
       self->up_ = std::move(ch);
       self->up_stderr_ = self->up_.stderr_stream();
       self->deferred_ = false;
-      self->conn_->log("channel_open", {{"type", "session"},
-                                        {"mode", "terminating"},
-                                        {"target", self->grant_.destination.name},
-                                        {"login", self->grant_.login},
-                                        {"rule", self->grant_.rule},
-                                        {"upstream_auth", "agent"}});
+      self->conn_->log(
+          "channel_open",
+          {{"type", "session"},
+           {"mode", "terminating"},
+           {"target", self->grant_.destination.name},
+           {"login", self->grant_.login},
+           {"rule", self->grant_.rule},
+           {"upstream_auth",
+            self->grant_.destination.upstream.method == policy::upstream_method::agent ? "agent"
+                                                                                       : "key"}});
       if (self->agent_to_target_) {
         self->up_.async_request("auth-agent-req@openssh.com", false, {}, [](error_code) {});
       }
       auto held = std::move(self->held_);
       self->held_.clear();
       for (auto& r : held) self->forward(std::move(r));
+      if (self->chosen_) return self->start_chosen_shell();
       self->start_pumps();
     });
   });
 }
 
-void session_bridge::fail_start(const std::string& reason) {
+// The menu's session: its pty-req and env, then the shell, whose answer decides; then what
+// the user typed after the choice, and the relay.
+void session_bridge::start_chosen_shell() {
+  for (auto& r : replay_) up_.async_request(r.type, false, std::move(r.data), [](error_code) {});
+  replay_.clear();
+  up_.async_request("shell", true, {}, [self = shared_from_this()](error_code ec) {
+    if (ec) return self->fail_start("the target refused a shell");
+    if (self->typeahead_.empty()) return self->start_pumps();
+    asio::async_write(self->up_, asio::buffer(self->typeahead_),
+                      [self](error_code, std::size_t) { self->start_pumps(); });
+  });
+}
+
+void session_bridge::fail_start(const std::string& reason, std::string_view event) {
   if (finished_) return;
   finished_ = true;
-  conn_->log("upstream_failed",
-             {{"mode", "terminating"}, {"target", grant_.destination.name}, {"reason", reason}});
+  nlohmann::json fields = {
+      {"mode", "terminating"}, {"target", grant_.destination.name}, {"reason", reason}};
+  if (event == "channel_denied") fields["type"] = "session";
+  conn_->log(event, std::move(fields));
   // As for a refused shell or exec: accepted, the reason on stderr, exit status 1.
   auto held = std::move(held_);
   held_.clear();
@@ -343,6 +382,7 @@ void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib:
                   {{"mode", "terminating"}, {"target", g.destination.name}, {"reason", why}});
         return held->reject(sshlib::channel_open_failure::connect_failed, why);
       }
+      if (!conn->client_connection()) return up_ch.close();  // the user went away meanwhile
       conn->log("channel_open", {{"type", "session"},
                                  {"mode", "terminating"},
                                  {"target", g.destination.name},
@@ -353,6 +393,25 @@ void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib:
       bridge->start();
     });
   });
+}
+
+void start_chosen_session(std::shared_ptr<inbound_connection> conn, sshlib::channel down,
+                          policy::grant g, std::vector<replayed_request> replay,
+                          bool agent_requested, std::string typeahead) {
+  std::string refusal;
+  auto slot = session_slot::claim(conn->shared(), g);
+  if (!slot) {
+    refusal = g.user + " already has " + std::to_string(g.limits.max_sessions) +
+              " sessions through rule " + g.rule + " (its max_sessions)";
+  } else if (!conn->upstream_matches(g)) {
+    // One upstream connection per inbound connection: another target needs a connection
+    // of its own.
+    refusal =
+        "this connection already reaches another target: connect again for " + g.destination.name;
+  }
+  auto bridge = std::make_shared<session_bridge>(conn, std::move(g), std::move(down),
+                                                 sshlib::channel{}, std::move(slot));
+  bridge->start_chosen(std::move(replay), agent_requested, std::move(typeahead), refusal);
 }
 
 }  // namespace bastion

@@ -31,6 +31,11 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   /// subsystem arrives; then the target is reached with the agent, the held requests go up
   /// in order with their answers, and the relay starts.
   void start_deferred();
+  /// For a session the menu chose the target of: as start_deferred with the shell already
+  /// asked for; `replay` goes to the target before the shell, then `typeahead`.
+  /// A non-empty `refusal` ends the session with it instead.
+  void start_chosen(std::vector<replayed_request> replay, bool agent_requested,
+                    std::string typeahead, const std::string& refusal);
 
  private:
   struct direction {
@@ -43,7 +48,9 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   void forward(sshlib::channel_request r);
   void start_pumps();
   void reach_target();
-  void fail_start(const std::string& reason);
+  void start_chosen_shell();
+  // Ends a session that never reached its target: `event` is logged with the reason.
+  void fail_start(const std::string& reason, std::string_view event = "upstream_failed");
   // `from` and `to` are members: Asio's composed writes keep a reference to the stream.
   template <class From, class To>
   void pump(From& from, To& to, direction& d, bool pass_eof);
@@ -68,6 +75,9 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   bool agent_requested_ = false;  // the client forwarded its agent to us
   bool agent_to_target_ = false;  // deferred: the rule lets the target use that agent too
   std::vector<sshlib::channel_request> held_;
+  std::vector<replayed_request> replay_;  // start_chosen: sent up before the shell
+  bool chosen_ = false;                   // start_chosen: the shell is asked for by us
+  std::string typeahead_;
   std::shared_ptr<session_slot> slot_;    // max_sessions: released with the bridge
   std::shared_ptr<session_watch> watch_;  // idle timeout and maximum duration
 };

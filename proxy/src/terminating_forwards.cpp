@@ -62,6 +62,7 @@ void start_terminating_local_forward(std::shared_ptr<inbound_connection> conn,
                                           {"reason", why}});
             return held->reject(sshlib::channel_open_failure::connect_failed, why);
           }
+          if (!conn->client_connection()) return ch.close();  // the user went away meanwhile
           start_relay(conn, sshlib::make_byte_stream(held->accept()),
                       sshlib::make_byte_stream(std::move(ch)),
                       {{"type", "direct-tcpip"},

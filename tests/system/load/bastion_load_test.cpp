@@ -49,7 +49,9 @@ struct BastionLoad : ::testing::Test {
             {"users", {"alice"}},
             {"targets", {"web1"}},
             {"logins", {sshlib::test::sshd_server::user()}},
-            {"allow", {{"exec", true}}}};
+            {"allow", {{"exec", true}}},
+            // All 100 sessions are alice's through this rule (the default allows 10).
+            {"limits", {{"max_sessions", 200}}}};
   }
 };
 
