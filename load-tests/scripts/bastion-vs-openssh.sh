@@ -4,7 +4,8 @@
 #  - CPU per session: N sequential `ssh -J jump target true` (hop mode) and, for the
 #    bastion, N `ssh alice+target@bastion true` (terminating mode: both legs' handshakes);
 #  - CPU per GiB relayed: one `cat > /dev/null` of MiB zero bytes through each;
-#  - proportional memory (PSS) per idle hopped session: K sessions held open (`sleep`);
+#  - memory per idle session (PSS and USS of the jump host's processes): K sessions held
+#    open (`sleep`);
 #  - wall time per session: median over the N runs, against a direct `ssh target true`.
 # CPU is the kernel's per-cgroup accounting (cgroup v1 cpuacct): each jump host runs in a
 # cgroup of its own, so its forked children (sshd's per-connection processes) count too.
@@ -98,7 +99,7 @@ cpu_ns() { cat "$cg_root/bench-$$-$1/cpuacct.usage"; }
 {
   echo "[127.0.0.1]:$target_port $(cut -d' ' -f1,2 "$dir/target_host.pub")"
   echo "[127.0.0.1]:$jump_port $(cut -d' ' -f1,2 "$dir/jump_host.pub")"
-  echo "[127.0.0.1]:$bastion_port $(cut -d' ' -f1,2 "$dir/bastion_host.pub")"
+  echo "[127.0.0.1]:$bastion_port $(ssh-keygen -y -f "$dir/bastion_host" | cut -d' ' -f1,2)"
 } > "$dir/known_hosts"
 cat > "$dir/ssh_config" <<CFG
 Host target
@@ -157,21 +158,24 @@ per_gib() {
   after=$(cpu_ns "$group")
   awk -v a="$before" -v b="$after" -v m="$mib" 'BEGIN { printf "%.2f", (b - a) / 1e9 / (m / 1024) }'
 }
-# PSS (KiB) of every process in cgroup $1.
-pss_kib() {
-  local total=0 p
+# Memory (KiB) of every process in cgroup $1: "PSS USS". PSS shares each shared page among
+# its users, so a long-lived process's PSS can fall when more processes map its libraries;
+# USS (private pages only) is what a session adds to it without that effect.
+mem_kib() {
+  local pss=0 uss=0 p
   for p in $(cat "$cg_root/bench-$$-$1/cgroup.procs"); do
-    local v
-    v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-    total=$((total + ${v:-0}))
+    read -r a b < <(awk '/^Pss:/ { p = $2 } /^Private_(Clean|Dirty):/ { u += $2 } END { print p + 0, u + 0 }' \
+                    "/proc/$p/smaps_rollup" 2>/dev/null || echo "0 0")
+    pss=$((pss + ${a:-0}))
+    uss=$((uss + ${b:-0}))
   done
-  echo "$total"
+  echo "$pss $uss"
 }
-# KiB of PSS per idle session held open through jump $2 (cgroup $1).
+# KiB per idle session held open through "${@:2}" (cgroup $1): "PSS / USS (n up)".
 per_idle_session() {
-  local group=$1 before after n=0 holders=()
+  local group=$1 n=0 holders=() p0 u0 p1 u1
   shift
-  before=$(pss_kib "$group")
+  read -r p0 u0 <<< "$(mem_kib "$group")"
   for _ in $(seq "$idle"); do
     "$@" 'sleep 7777' < /dev/null > /dev/null 2>&1 &
     holders+=($!)
@@ -182,11 +186,12 @@ per_idle_session() {
     sleep 0.1
   done
   sleep 1  # let the jump host settle its buffers once every session is up
-  after=$(pss_kib "$group")
+  read -r p1 u1 <<< "$(mem_kib "$group")"
   kill "${holders[@]}" 2>/dev/null || true
   pkill -f '^sleep 7777$' 2>/dev/null || true
   wait "${holders[@]}" 2>/dev/null || true
-  awk -v a="$before" -v b="$after" -v n="$idle" -v got="$n" 'BEGIN { printf "%.1f (%d up)", (b - a) / n, got }'
+  awk -v a="$p0" -v b="$p1" -v c="$u0" -v d="$u1" -v n="$idle" -v got="$n" \
+    'BEGIN { printf "%.1f / %.1f (%d up)", (b - a) / n, (d - c) / n, got }'
 }
 
 ssh_ target true  # warm the page cache and the target
@@ -209,4 +214,4 @@ echo "| --- | ---: | ---: | ---: | ---: |"
 echo "| jump host CPU per session (ms) | $sshd_cpu | $hop_cpu | $(ratio "$sshd_cpu" "$hop_cpu") | $term_cpu |"
 echo "| median wall per session (ms; direct: $direct_wall) | $sshd_wall | $hop_wall | $(ratio "$sshd_wall" "$hop_wall") | $term_wall |"
 echo "| jump host CPU per GiB (s) | $sshd_gib | $hop_gib | $(ratio "$sshd_gib" "$hop_gib") | $term_gib |"
-echo "| PSS per idle session (KiB) | $sshd_idle | $hop_idle | | $term_idle |"
+echo "| memory per idle session, PSS / USS (KiB) | $sshd_idle | $hop_idle | | $term_idle |"
