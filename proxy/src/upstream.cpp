@@ -147,7 +147,7 @@ void upstream::connect() {
       });
 }
 
-void upstream::finish(const std::string& error) {
+void upstream::finish(const std::string& error, bool log) {
   if (state_ != state::connecting) return;  // the deadline came first, or the connection did
   deadline_.cancel();
   // The user's agent was needed for the login only: its channel is closed now (ssh waits
@@ -155,7 +155,7 @@ void upstream::finish(const std::string& error) {
   if (agent_) agent_->close();
   state_ = error.empty() ? state::ready : state::failed;
   error_ = error;
-  if (auto conn = conn_.lock()) {
+  if (auto conn = log ? conn_.lock() : nullptr) {
     const auto& t = grant_.destination;
     if (error.empty()) {
       conn->log(
@@ -179,6 +179,10 @@ void upstream::finish(const std::string& error) {
 }
 
 void upstream::close() {
+  // The user's connection has gone. Whoever still waits for this one is answered now: the
+  // waiting handlers hold this object (and their sessions), and the worker may stop before
+  // the connect would have completed, which would leave that cycle behind.
+  if (state_ == state::connecting) finish("the user's connection has closed", false);
   client_.end();
 }
 

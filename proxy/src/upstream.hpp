@@ -39,7 +39,8 @@ class upstream : public std::enable_shared_from_this<upstream> {
 
  private:
   void connect();
-  void finish(const std::string& error);
+  // `log`: write the upstream_connect/upstream_failed event (not when the user has gone).
+  void finish(const std::string& error, bool log = true);
   sshlib::client_config make_config(std::string& problem);
 
   std::weak_ptr<inbound_connection> conn_;

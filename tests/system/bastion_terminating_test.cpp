@@ -15,11 +15,13 @@
 
 #include <sshlib/key.hpp>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -275,6 +277,66 @@ TEST_F(BastionTerminating, AnAgentThatNeverSignsEndsInAMessageNotAHang) {
   EXPECT_TRUE(r.err.find("not logged in within 2 s") != std::string::npos ||
               r.err.find("not authenticated within the ready timeout") != std::string::npos)
       << r.err;
+}
+
+// A TCP listener that accepts and never says anything: a target whose SSH handshake
+// never starts, so the bastion's upstream connection stays in progress.
+class silent_tcp_listener {
+ public:
+  silent_tcp_listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(fd_, 4) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      throw std::runtime_error("cannot listen on loopback");
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      for (int c; (c = ::accept(fd_, nullptr, nullptr)) >= 0;) {
+        held_.push_back(c);
+        ++accepted_;
+      }
+    });
+  }
+  ~silent_tcp_listener() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    for (int c : held_) ::close(c);
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  int accepted() const { return accepted_.load(); }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<int> accepted_{0};
+  std::vector<int> held_;  // the acceptor's, read after it has been joined
+  std::thread thread_;
+};
+
+// The user goes away while the bastion is still reaching the target, and the bastion is
+// stopped right after: it must end cleanly, holding nothing (the fixture fails the test
+// when the bastion does not exit 0, as LeakSanitizer makes it do on a leak).
+TEST_F(BastionTerminating, AUserWhoLeavesWhileTheTargetIsBeingReachedLeavesNothingBehind) {
+  silent_tcp_listener quiet;
+  target["port"] = quiet.port();
+  f.start(terminating_policy(f, target, allow_all));
+  {
+    sshlib::test::child_process ssh(
+        {"ssh", "-F", (f.dir() / "ssh_config").string(), "-l", "alice+web1", "bastion", "true"});
+    ASSERT_TRUE(eventually([&] { return quiet.accepted() > 0; }, std::chrono::seconds(30)));
+  }  // ssh is killed here, mid-connect upstream
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto events = f.events();
+        return std::any_of(events.begin(), events.end(),
+                           [](const nlohmann::json& e) { return e["event"] == "disconnect"; });
+      },
+      std::chrono::seconds(30)));
 }
 
 }  // namespace
