@@ -99,6 +99,29 @@ nlohmann::json bastion_fixture::target_entry(std::size_t i) {
   return {{"host", "127.0.0.1"}, {"port", s.port()}, {"host_keys", {host_key}}};
 }
 
+nlohmann::json bastion_fixture::key_login_target(std::size_t i) {
+  const auto key = dir() / ("upstream_key" + std::to_string(i));
+  auto k = sshlib::test::run_process(
+      {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
+  if (k.exit_code != 0) throw std::runtime_error("ssh-keygen failed: " + k.err);
+  targets_[i]->server().authorize(read_public_line(key));
+  auto target = target_entry(i);
+  target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
+  return target;
+}
+
+nlohmann::json bastion_fixture::alice_web1_policy(nlohmann::json target,
+                                                  const nlohmann::json& rule_extra) const {
+  nlohmann::json rule = {{"name", "alice-web"},
+                         {"users", {"alice"}},
+                         {"targets", {"web1"}},
+                         {"logins", {sshlib::test::sshd_server::user()}}};
+  for (const auto& [k, v] : rule_extra.items()) rule[k] = v;
+  return {{"users", {{"alice", {{"public_keys", {read_public_line(user_key_)}}}}}},
+          {"targets", {{"web1", std::move(target)}}},
+          {"rules", {rule}}};
+}
+
 void bastion_fixture::start(const nlohmann::json& policy, const nlohmann::json& limits) {
   port_ = sshlib::test::free_loopback_port();
   nlohmann::json config = {

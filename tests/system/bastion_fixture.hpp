@@ -52,6 +52,12 @@ class bastion_fixture {
   sshlib::test::listening_sshd& sshd(std::size_t i) { return *targets_[i]; }
   /// A policy target entry for sshd i, its ed25519 host key pinned.
   nlohmann::json target_entry(std::size_t i);
+  /// target_entry(i) that the bastion logs in to with a key of its own ("upstream_auth":
+  /// key), made here and authorized on sshd i. Throws std::runtime_error if ssh-keygen fails.
+  nlohmann::json key_login_target(std::size_t i);
+  /// A policy: alice with her key, `target` as web1, and one rule "alice-web" from alice to
+  /// web1 as the test's user, with `rule_extra`'s members (allow, limits, modes) added.
+  nlohmann::json alice_web1_policy(nlohmann::json target, const nlohmann::json& rule_extra) const;
 
   /// Writes the configuration (the given policy inline, listen on a free port, a host key
   /// generated on first start, the log in dir()/events.jsonl) and starts the bastion;

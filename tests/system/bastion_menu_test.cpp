@@ -25,24 +25,9 @@ struct BastionMenu : ::testing::Test {
       GTEST_SKIP() << why;
     }
     t = f.add_sshd_target();
-    const auto key = f.dir() / "upstream_key";
-    auto k = sshlib::test::run_process(
-        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
-    ASSERT_EQ(k.exit_code, 0) << k.err;
-    f.sshd(t).server().authorize(read_public_line(key));
-    auto target = f.target_entry(t);
-    target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
-    f.start({
-        {"users", {{"alice", {{"public_keys", {read_public_line(f.user_key())}}}}}},
-        {"targets", {{"web1", target}}},
-        {"rules",
-         {{{"name", "alice-web"},
-           {"users", {"alice"}},
-           {"targets", {"web1"}},
-           {"logins", {sshlib::test::sshd_server::user()}},
-           {"modes", {"terminating"}},
-           {"allow", {{"shell", true}, {"pty", true}}}}}},
-    });
+    f.start(f.alice_web1_policy(
+        f.key_login_target(t),
+        {{"modes", {"terminating"}}, {"allow", {{"shell", true}, {"pty", true}}}}));
   }
 };
 

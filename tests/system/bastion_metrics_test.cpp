@@ -62,23 +62,7 @@ struct BastionMetrics : ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(metrics_port) + path;
   }
   void start() {
-    const auto key = f.dir() / "upstream_key";
-    auto k = sshlib::test::run_process(
-        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
-    ASSERT_EQ(k.exit_code, 0) << k.err;
-    f.sshd(t).server().authorize(read_public_line(key));
-    auto target = f.target_entry(t);
-    target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
-    f.start({
-        {"users", {{"alice", {{"public_keys", {read_public_line(f.user_key())}}}}}},
-        {"targets", {{"web1", target}}},
-        {"rules",
-         {{{"name", "alice-web"},
-           {"users", {"alice"}},
-           {"targets", {"web1"}},
-           {"logins", {sshlib::test::sshd_server::user()}},
-           {"allow", {{"exec", true}}}}}},
-    });
+    f.start(f.alice_web1_policy(f.key_login_target(t), {{"allow", {{"exec", true}}}}));
   }
   std::size_t count_events(const std::function<bool(const nlohmann::json&)>& match) {
     const auto events = f.events();

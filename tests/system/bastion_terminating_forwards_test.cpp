@@ -30,26 +30,10 @@ struct BastionTerminatingForwards : ::testing::Test {
       GTEST_SKIP() << why;
     }
     t = f.add_sshd_target();
-    target = f.target_entry(t);
-    const auto key = f.dir() / "upstream_key";
-    auto r = sshlib::test::run_process(
-        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    f.sshd(t).server().authorize(read_public_line(key));
-    target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
+    target = f.key_login_target(t);
   }
   void start() {
-    f.start({
-        {"users", {{"alice", {{"public_keys", {read_public_line(f.user_key())}}}}}},
-        {"targets", {{"web1", target}}},
-        {"rules",
-         {{{"name", "alice-web"},
-           {"users", {"alice"}},
-           {"targets", {"web1"}},
-           {"logins", {sshlib::test::sshd_server::user()}},
-           {"modes", {"terminating"}},
-           {"allow", allow}}}},
-    });
+    f.start(f.alice_web1_policy(target, {{"modes", {"terminating"}}, {"allow", allow}}));
   }
   child_result alice(std::vector<std::string> args, const std::string& input = {},
                      const sshlib::test::environment& env = {}) {

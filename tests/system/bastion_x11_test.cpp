@@ -106,23 +106,8 @@ struct BastionX11 : ::testing::Test {
     std::ofstream(f.dir() / "xclient.py") << x_client_py;
   }
   void start(bool allow_x11) {
-    const auto key = f.dir() / "upstream_key";
-    auto k = sshlib::test::run_process(
-        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()});
-    ASSERT_EQ(k.exit_code, 0) << k.err;
-    f.sshd(t).server().authorize(read_public_line(key));
-    auto target = f.target_entry(t);
-    target["upstream_auth"] = {{"method", "key"}, {"key_file", key.string()}};
-    f.start({
-        {"users", {{"alice", {{"public_keys", {read_public_line(f.user_key())}}}}}},
-        {"targets", {{"web1", target}}},
-        {"rules",
-         {{{"name", "alice-web"},
-           {"users", {"alice"}},
-           {"targets", {"web1"}},
-           {"logins", {sshlib::test::sshd_server::user()}},
-           {"allow", {{"exec", true}, {"x11", allow_x11}}}}}},
-    });
+    f.start(f.alice_web1_policy(f.key_login_target(t),
+                                {{"allow", {{"exec", true}, {"x11", allow_x11}}}}));
   }
   child_result run_x_client(const fake_x_server& x) {
     // -Y: trusted forwarding, so ssh needs no X SECURITY extension from our stand-in.
