@@ -42,6 +42,9 @@ sshlib::result<void> worker::listen(const std::vector<listen_address>& addresses
   return {};
 }
 
+// How long a stopping worker keeps running handlers after ending its connections.
+constexpr auto shutdown_grace = std::chrono::milliseconds(300);
+
 // Lag is how late a timer fires: time the loop spent on other work (or the thread was not
 // scheduled). Once a second is enough to see a stalled worker; the timer costs nothing else.
 constexpr auto lag_period = std::chrono::seconds(1);
@@ -105,15 +108,21 @@ void worker::end_all() {
 
 void worker::join() {
   if (!thread_.joinable()) return;
-  // Whatever is still open (a handshake within its login grace, a connection that did not
-  // finish closing) is dropped with the io_context.
+  // Whatever is still open is ended, and the loop runs a little longer so that what the
+  // endings set off completes (a closed connection's channels end their relays, which
+  // frees them: a relay and its channel hold each other until then). Then whatever has not
+  // finished (a handshake within its login grace, a connect to a silent target) is dropped
+  // with the io_context.
   asio::post(io_, [this] {
     lag_timer_.cancel();
     listeners_.clear();
+    for (auto& [peer, conn] : pending_) conn->end();
+    for (const auto& conn : live_) conn->end();
     pending_.clear();
     live_.clear();
     work_.reset();
-    io_.stop();
+    lag_timer_.expires_after(shutdown_grace);
+    lag_timer_.async_wait([this](boost::system::error_code) { io_.stop(); });
   });
   thread_.join();
 }
