@@ -130,6 +130,31 @@ void parse_metrics(json_checker& c, const json& v, const std::string& pointer,
   }
 }
 
+void parse_recording(json_checker& c, const json& v, const std::string& pointer,
+                     const std::filesystem::path& config_path, daemon_config& out) {
+  object_reader r(c, v, pointer, "recording", {"directory", "on_error", "stream_limit_bytes"});
+  if (!r.is_object()) return;
+  if (auto d = r.get_string("directory", true)) {
+    std::filesystem::path p = *d;
+    if (d->empty()) {
+      c.add(r.path("directory"), "the recording directory must not be empty");
+    } else {
+      if (p.is_relative()) p = config_path.parent_path() / p;
+      out.recording.directory = p;
+    }
+  }
+  if (auto e = r.get_string("on_error")) {
+    if (*e == "fail_closed" || *e == "fail_open") {
+      out.recording.fail_closed = *e == "fail_closed";
+    } else {
+      c.add(r.path("on_error"), "\"" + *e + "\" is not fail_closed or fail_open");
+    }
+  }
+  constexpr std::int64_t max_limit = std::int64_t{1} << 40;
+  if (auto n = r.get_integer("stream_limit_bytes", 0, max_limit))
+    out.recording.stream_limit_bytes = static_cast<std::uint64_t>(*n);
+}
+
 }  // namespace
 
 std::string listen_address::text() const {
@@ -144,9 +169,9 @@ config_result load_config(const std::filesystem::path& path) {
 
   daemon_config out;
   out.source = path;
-  object_reader top(
-      c, *document, "", "the configuration",
-      {"$schema", "listen", "workers", "host_keys", "limits", "log", "metrics", "policy"});
+  object_reader top(c, *document, "", "the configuration",
+                    {"$schema", "listen", "workers", "host_keys", "limits", "log", "metrics",
+                     "recording", "policy"});
   if (!top.is_object()) return config_result{std::nullopt, c.problems()};
   (void)top.get_string("$schema");
 
@@ -176,6 +201,8 @@ config_result load_config(const std::filesystem::path& path) {
   }
 
   if (const auto* v = top.find("metrics")) parse_metrics(c, *v, top.path("metrics"), path, out);
+  if (const auto* v = top.find("recording"))
+    parse_recording(c, *v, top.path("recording"), path, out);
 
   const auto* policy_value = top.require("policy");
   std::vector<policy::problem> problems = c.problems();

@@ -53,6 +53,16 @@ struct metrics_config {
   std::string bearer_token;
 };
 
+/// Session recording (docs/recording.md). Off unless "recording" is configured.
+struct recording_config {
+  /// Where recordings go (relative paths: to the configuration's directory); created 0700.
+  std::optional<std::filesystem::path> directory;
+  /// A write error ends the session (true, the default) or the session goes on unrecorded.
+  bool fail_closed = true;
+  /// Bytes recorded per stream of a session without a terminal; 0: no limit.
+  std::uint64_t stream_limit_bytes = 64ull * 1024 * 1024;
+};
+
 /// Largest bearer token file accepted (bytes).
 inline constexpr std::size_t max_bearer_token_file_size = 4096;
 
@@ -64,6 +74,7 @@ struct daemon_config {
   connection_limits limits;
   log_config log;
   metrics_config metrics;
+  recording_config recording;
   std::shared_ptr<const policy::policy_set> policy;
   std::string policy_source;  // "inline" or the policy file's path
 };
