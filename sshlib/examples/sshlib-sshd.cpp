@@ -3,6 +3,7 @@
 //
 //   sshlib-sshd [--listen ADDR] [--port N] (--host-key FILE | --generate-host-key FILE)...
 //               [--authorized-keys FILE] [--password-file FILE] [--allow-env PATTERN]...
+//               [--set-env NAME=VALUE]...
 //               [--max-sessions N] [--max-connections N] [--threads N] [--verbose]
 //               [--no-tcp-forwarding] [--no-streamlocal-forwarding] [--no-agent-forwarding]
 //               [--gateway-ports] [--streamlocal-bind-unlink] [--sftp-root DIR]
@@ -12,7 +13,8 @@
 // by a key listed in --authorized-keys or by the password in --password-file.
 //
 // Sessions: pty-req (openpty, the client's terminal modes applied, its window size),
-// env (names matching an --allow-env pattern; default LANG and LC_*), exec and shell (the
+// env (names matching an --allow-env pattern; default LANG and LC_*; --set-env values are set
+// last, over everything, like sshd's SetEnv), exec and shell (the
 // user's shell, `-c command` for exec, in the user's home directory), window-change,
 // signal (to the command's process group), exit-status / exit-signal, then EOF and CLOSE.
 // The sftp subsystem serves the tree under --sftp-root, confined to it (sshlib::sftp_server);
@@ -484,6 +486,7 @@ class session : public std::enable_shared_from_this<session> {
       env["TERM"] = term_.empty() ? "dumb" : term_;
       if (!tty_name_.empty()) env["SSH_TTY"] = tty_name_;
     }
+    for (const auto& [name, value] : s_.opts.set_env) env[name] = value;
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
     std::vector<char*> argv, envp;

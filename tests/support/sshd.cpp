@@ -41,7 +41,8 @@ sshd_server::sshd_server(std::vector<std::string> extra_config) {
   }
   write_file(dir() / "authorized_keys", "");
   std::string config;
-  for (const char* type : {"ed25519", "ecdsa", "rsa"}) config += "HostKey " + host_key(type).string() + "\n";
+  for (const char* type : {"ed25519", "ecdsa", "rsa"})
+    config += "HostKey " + host_key(type).string() + "\n";
   config += "AuthorizedKeysFile " + (dir() / "authorized_keys").string() + "\n";
   config +=
       "PidFile none\n"
@@ -51,8 +52,23 @@ sshd_server::sshd_server(std::vector<std::string> extra_config) {
       "PasswordAuthentication no\n"
       "KbdInteractiveAuthentication no\n"
       "LogLevel DEBUG1\n"
-      "Subsystem sftp internal-sftp\n";
-  for (const auto& line : extra_config) config += line + "\n";
+      "Subsystem sftp internal-sftp\n"
+      // Sessions must not run the account's own start-up files: Debian's bash sources
+      // ~/.bashrc for every command sshd runs, and a slow one (pyenv waits 60 s for a stale
+      // rehash lock left by a killed shell) stalled every session of a CI run.
+      "PermitUserRC no\n";
+  // sshd keeps only the first SetEnv line, so the test's variables join the HOME override
+  // (written before the test's lines, in case those open a Match block).
+  std::string set_env = "SetEnv HOME=" + dir().string();
+  std::string rest;
+  for (const auto& line : extra_config) {
+    if (line.rfind("SetEnv ", 0) == 0) {
+      set_env += line.substr(6);
+    } else {
+      rest += line + "\n";
+    }
+  }
+  config += set_env + "\n" + rest;
   write_file(dir() / "sshd_config", config);
 }
 
@@ -68,12 +84,16 @@ void sshd_server::authorize(const std::string& public_line) {
   std::ofstream(dir() / "authorized_keys", std::ios::app) << public_line << "\n";
 }
 
-std::filesystem::path sshd_server::host_key(const std::string& type) const { return dir() / ("ssh_host_" + type + "_key"); }
+std::filesystem::path sshd_server::host_key(const std::string& type) const {
+  return dir() / ("ssh_host_" + type + "_key");
+}
 
 int sshd_server::connect(const std::vector<std::string>& options) {
   int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) throw std::runtime_error("socketpair failed");
-  std::vector<std::string> args{sshd_path, "-i", "-f", (dir() / "sshd_config").string(), "-E", (dir() / "sshd.log").string()};
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    throw std::runtime_error("socketpair failed");
+  std::vector<std::string> args{
+      sshd_path, "-i", "-f", (dir() / "sshd_config").string(), "-E", (dir() / "sshd.log").string()};
   for (const auto& o : options) {
     args.push_back("-o");
     args.push_back(o);
@@ -95,7 +115,8 @@ int sshd_server::connect(const std::vector<std::string>& options) {
 }
 
 std::string sshd_server::proxy_command() const {
-  return std::string(sshd_path) + " -i -f " + (dir() / "sshd_config").string() + " -E " + (dir() / "sshd.log").string();
+  return std::string(sshd_path) + " -i -f " + (dir() / "sshd_config").string() + " -E " +
+         (dir() / "sshd.log").string();
 }
 
 std::string sshd_server::log() const {

@@ -40,6 +40,7 @@ int usage() {
          "FILE)...\n"
          "                   [--authorized-keys FILE] [--password-file FILE] [--allow-env "
          "PATTERN]...\n"
+         "                   [--set-env NAME=VALUE]...\n"
          "                   [--max-sessions N] [--max-connections N] [--threads N] [--verbose]\n"
          "                   [--no-tcp-forwarding] [--no-streamlocal-forwarding] "
          "[--no-agent-forwarding]\n"
@@ -74,6 +75,11 @@ options parse_options(int argc, char** argv) {
       if (!env_given) o.allow_env.clear();
       env_given = true;
       o.allow_env.push_back(v);
+    } else if (a == "--set-env") {
+      const auto eq = v.find('=');
+      if (eq == 0 || eq == std::string::npos)
+        throw std::invalid_argument("--set-env wants NAME=VALUE, not '" + v + "'");
+      o.set_env.emplace_back(v.substr(0, eq), v.substr(eq + 1));
     } else if (a == "--max-sessions")
       o.max_sessions = parse_count(a, v, 1, 1000);
     else if (a == "--max-connections")

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sshd {
@@ -17,6 +18,9 @@ struct options {
   std::vector<std::string> generated_host_keys;  // created when missing
   std::string authorized_keys, password_file;
   std::vector<std::string> allow_env = {"LANG", "LC_*"};
+  // NAME=VALUE pairs set in every session last, over the defaults and the client's (sshd's
+  // SetEnv): HOME=DIR keeps the account's start-up files out of a test's sessions.
+  std::vector<std::pair<std::string, std::string>> set_env;
   std::string sftp_root;  // empty: the sftp subsystem is refused
   unsigned max_sessions = 10, max_connections = 100, threads = 1;
   bool verbose = false;

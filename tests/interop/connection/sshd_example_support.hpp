@@ -73,7 +73,11 @@ class example_server {
                                   "--authorized-keys",
                                   (dir / "authorized_keys").string(),
                                   "--password-file",
-                                  (dir / "password").string()};
+                                  (dir / "password").string(),
+                                  // Keeps the account's ~/.bashrc (slow on some machines)
+                                  // out of the sessions, as the tests' sshd does.
+                                  "--set-env",
+                                  "HOME=" + dir.path().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
