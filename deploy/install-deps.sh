@@ -19,6 +19,9 @@ packages=(
   openssl python3-minimal
   # promtool (checks the metrics exposition and the alerting rules) and the Prometheus server
   prometheus
+  # asciinema replays the bastion's terminal recordings in the tests (asciinema cat);
+  # util-linux's prlimit sets a file size limit on a running bastion (the full-disk test)
+  asciinema util-linux
 )
 
 missing=()

@@ -40,7 +40,7 @@ using detail::printable;
 
 grant make_grant(const rule& r, const user& u, const target& t, std::string login,
                  access_mode mode) {
-  return grant{r.name, u.name, t, std::move(login), mode, r.allow, r.limits};
+  return grant{r.name, u.name, t, std::move(login), mode, r.allow, r.limits, r.record_input};
 }
 
 // The first matching rule for a known user, target and parsed source; or a denial saying

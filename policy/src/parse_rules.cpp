@@ -94,7 +94,7 @@ void parse_rule(json_checker& c, const nlohmann::json& v, const std::string& poi
                 policy_set& out, std::set<std::string>& names) {
   object_reader r(c, v, pointer, "a rule",
                   {"name", "users", "groups", "targets", "logins", "source_networks", "modes",
-                   "allow", "limits"});
+                   "allow", "limits", "record_input"});
   if (!r.is_object()) {
     out.rules.emplace_back();  // keeps out.rules[i] at /rules/i for the cross-checks
     return;
@@ -133,6 +133,7 @@ void parse_rule(json_checker& c, const nlohmann::json& v, const std::string& poi
   }
   if (const auto* a = r.find("allow")) parse_allow(c, *a, r.path("allow"), out_rule.allow);
   if (const auto* l = r.find("limits")) parse_limits(c, *l, r.path("limits"), out_rule.limits);
+  if (auto ri = r.get_bool("record_input")) out_rule.record_input = *ri;
   out.rules.push_back(std::move(out_rule));
 }
 

@@ -162,9 +162,29 @@ std::string listen_address::text() const {
   return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
+namespace {
+
+config_result check_config(const std::filesystem::path& path, json_checker& c,
+                           std::optional<nlohmann::json> document);
+
+}  // namespace
+
 config_result load_config(const std::filesystem::path& path) {
   json_checker c(path.string());
   auto document = policy::read_json_file(path, max_config_size, "configuration", c);
+  return check_config(path, c, std::move(document));
+}
+
+config_result parse_config_text(std::string_view text, const std::filesystem::path& path) {
+  json_checker c(path.string());
+  auto document = policy::parse_json_text(text, max_config_size, "configuration", c);
+  return check_config(path, c, std::move(document));
+}
+
+namespace {
+
+config_result check_config(const std::filesystem::path& path, json_checker& c,
+                           std::optional<nlohmann::json> document) {
   if (!document) return config_result{std::nullopt, c.problems()};
 
   daemon_config out;
@@ -223,6 +243,8 @@ config_result load_config(const std::filesystem::path& path) {
   if (!problems.empty()) return config_result{std::nullopt, std::move(problems)};
   return config_result{std::move(out), {}};
 }
+
+}  // namespace
 
 namespace {
 

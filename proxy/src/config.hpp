@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bastion {
@@ -91,6 +92,9 @@ inline constexpr std::size_t max_config_size = 1024 * 1024;
 /// file it names, relative to the configuration's directory). Host keys are not read here
 /// (see load_host_keys).
 config_result load_config(const std::filesystem::path& path);
+/// As load_config, with the file's text given (`path` names it in problems and anchors
+/// relative paths). The fuzz target's entry.
+config_result parse_config_text(std::string_view text, const std::filesystem::path& path);
 
 /// Reads each host key, generating the missing ones that say `generate` (mode 0600).
 /// Problems name the file and what is wrong.

@@ -1,4 +1,5 @@
 #include "daemon.hpp"
+#include "session_recording.hpp"
 
 #include "shared_state.hpp"
 #include "worker.hpp"
@@ -9,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -73,10 +75,19 @@ class metrics_server {
 }  // namespace
 
 int run_daemon(daemon_config config) {
+  // A recording over a file size limit must fail as a write error (EFBIG, then the
+  // recording's on_error decides), not kill the daemon.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto keys = load_host_keys(config);
   if (!keys.problems.empty()) {
     std::cerr << policy::format_problems(keys.problems);
     return 1;
+  }
+  if (config.recording.directory) {
+    if (auto why = prepare_recording_directory(*config.recording.directory); !why.empty()) {
+      std::cerr << "bastion: " << why << "\n";
+      return 1;
+    }
   }
   std::unique_ptr<event_log> log;
   try {
@@ -162,6 +173,13 @@ int run_daemon(daemon_config config) {
       if (ec) return;
       if (sig == SIGHUP) {
         auto next = load_config(config_path);
+        if (next.value && next.value->recording.directory) {
+          if (auto why = prepare_recording_directory(*next.value->recording.directory);
+              !why.empty()) {
+            next.problems.push_back({config_path.string(), "/recording/directory", why});
+            next.value.reset();
+          }
+        }
         if (!next.value) {
           shared.record(main_shard, "reload_failed",
                         {{"config", config_path.string()},

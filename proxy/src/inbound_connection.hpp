@@ -64,6 +64,8 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
   /// already has an upstream connection elsewhere: the menu's second choice, say).
   bool upstream_matches(const policy::grant& g) const;
 
+  /// Numbers this connection's recorded channels: 1, 2, ...
+  unsigned next_recording_number() noexcept { return ++recordings_; }
   /// Channels through this connection, counted for the disconnect event.
   void count_bytes(std::uint64_t up, std::uint64_t down) noexcept {
     bytes_up_ += up;
@@ -99,6 +101,7 @@ class inbound_connection : public std::enable_shared_from_this<inbound_connectio
   std::vector<policy::auth_method> completed_;  // factors passed so far, in order
   bool authenticated_ = false;
   std::uint64_t bytes_up_ = 0, bytes_down_ = 0;
+  unsigned recordings_ = 0;
   std::function<void()> on_end_;
   std::shared_ptr<class upstream> upstream_;
 };

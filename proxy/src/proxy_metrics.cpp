@@ -119,6 +119,12 @@ proxy_metrics::proxy_metrics(metrics::registry& r)
       policy_reloads(r.add_counter("bastion_policy_reloads_total",
                                    "Configuration and policy reloads (SIGHUP), by result.",
                                    {fixed_label("result", {"success", "failure"})})),
+      recording_bytes(r.add_counter(
+          "bastion_recording_bytes_total",
+          "Bytes written to session recordings, counted when each recorded channel closes.")),
+      recording_write_errors(r.add_counter(
+          "bastion_recording_write_errors_total",
+          "Session recordings that could not be created or written (full disk, I/O error).")),
       loop_lag_seconds(r.add_histogram(
           "bastion_worker_loop_lag_seconds",
           "How late a worker's periodic timer ran: time its event loop was busy elsewhere.",
@@ -160,7 +166,11 @@ void proxy_metrics::observe_event(metrics::shard_id shard, std::string_view even
                         static_cast<std::uint64_t>(number(f, "bytes_up")));
       relayed_bytes.inc(shard, relayed_bytes.series({"down", relay_mode}),
                         static_cast<std::uint64_t>(number(f, "bytes_down")));
+      if (f.contains("recording_bytes"))
+        recording_bytes.inc(shard, {}, static_cast<std::uint64_t>(number(f, "recording_bytes")));
     }
+  } else if (event == "recording_failed") {
+    recording_write_errors.inc(shard);
   } else if (event == "reload" || event == "reload_failed") {
     policy_reloads.inc(shard, policy_reloads.series({event == "reload" ? "success" : "failure"}));
   }

@@ -35,6 +35,8 @@ struct proxy_metrics {
   metrics::gauge forwards_active;               // {kind}
   metrics::counter relayed_bytes;               // {direction, mode}
   metrics::counter policy_reloads;              // {result}
+  metrics::counter recording_bytes;
+  metrics::counter recording_write_errors;
   metrics::histogram loop_lag_seconds;
 };
 

@@ -37,7 +37,8 @@ session_bridge::session_bridge(std::shared_ptr<inbound_connection> conn, policy:
       down_stderr_(down_.stderr_stream()),
       up_stderr_(up_.stderr_stream()),
       started_(std::chrono::steady_clock::now()),
-      slot_(std::move(slot)) {}
+      slot_(std::move(slot)),
+      flush_timer_(conn_->executor()) {}
 
 void session_bridge::start() {
   std::weak_ptr<session_bridge> weak = weak_from_this();
@@ -67,12 +68,18 @@ void session_bridge::start_chosen(std::vector<replayed_request> replay, bool age
   agent_to_target_ = agent_requested &&
                      policy::allow_channel(grant_, policy::channel_kind::agent_forwarding).allowed;
   what_ = "shell";
-  conn_->log("session", {{"target", grant_.destination.name},
-                         {"login", grant_.login},
-                         {"request", "shell"},
-                         {"command", ""},
-                         {"via", "menu"}});
   if (!refusal.empty()) return fail_start(refusal, "channel_denied");
+  for (const auto& r : replay_) {
+    if (r.type == "pty-req") pty_ = parse_pty_request(r.data);
+  }
+  if (auto why = start_recording("shell", std::nullopt); !why.empty()) return fail_start(why);
+  nlohmann::json fields = {{"target", grant_.destination.name},
+                           {"login", grant_.login},
+                           {"request", "shell"},
+                           {"command", ""},
+                           {"via", "menu"}};
+  if (recording_) fields["recording"] = recording_->file_name();
+  conn_->log("session", std::move(fields));
   reach_target();
 }
 
@@ -97,12 +104,18 @@ void session_bridge::start_pumps() {
 
 void session_bridge::on_limit(const std::string& why) {
   if (finished_) return;
-  finished_ = true;
   conn_->log("session_limit",
              {{"target", grant_.destination.name}, {"rule", grant_.rule}, {"reason", why}});
-  log_close({{"ended", why}});
+  end_session(why, {{"ended", why}});
+}
+
+void session_bridge::end_session(const std::string& line, nlohmann::json fields) {
+  if (finished_) return;
+  finished_ = true;
+  if (watch_) watch_->stop();
+  log_close(std::move(fields));
   up_.close();
-  notice_ = "\r\nbastion: " + why + "\r\n";
+  notice_ = "\r\nbastion: " + line + "\r\n";
   asio::async_write(down_stderr_, asio::buffer(notice_),
                     [self = shared_from_this()](error_code, std::size_t) {
                       self->down_.exit(1);
@@ -120,36 +133,41 @@ bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
     r.reject();  // one reason per session is enough
     return true;
   }
-  notice_ = "bastion: " + d->reason + "\r\n";
   const auto& t = r.type();
   if (t == "shell" || t == "exec" || t == "subsystem") {
-    // The session cannot do what it was opened for. OpenSSH's client may close at once
-    // on a refused request without showing stderr that came just before, so the request
-    // is accepted instead, the reason written on stderr, and the session ended with exit
-    // status 1: the user sees the line, and scripts see a failure.
-    r.accept();
-    finished_ = true;  // nothing of the target's will be passed on
-    if (deferred_) {
-      for (auto& h : held_) h.reject();
-      held_.clear();
-    } else {
-      up_.close();
-      log_close({{"refused", d->reason}});  // its channel_open was logged
-    }
-    asio::async_write(down_stderr_, asio::buffer(notice_),
-                      [self = shared_from_this()](error_code, std::size_t) {
-                        self->down_.exit(1);
-                        self->down_.send_eof();
-                        self->down_.close();
-                      });
+    refuse_start(r, d->reason);
     return true;
   }
+  notice_ = "bastion: " + d->reason + "\r\n";
   // Refused in place (pty-req, x11-req, auth-agent-req...): the session goes on without
   // it; the reason comes first on stderr, then the refusal.
   auto held = std::make_shared<sshlib::channel_request>(std::move(r));
   asio::async_write(down_stderr_, asio::buffer(notice_),
                     [self = shared_from_this(), held](error_code, std::size_t) { held->reject(); });
   return true;
+}
+
+void session_bridge::refuse_start(sshlib::channel_request& r, const std::string& reason) {
+  // The session cannot do what it was opened for. OpenSSH's client may close at once on a
+  // refused request without showing stderr that came just before, so the request is
+  // accepted instead, the reason written on stderr, and the session ended with exit status
+  // 1: the user sees the line, and scripts see a failure.
+  notice_ = "bastion: " + reason + "\r\n";
+  r.accept();
+  finished_ = true;  // nothing of the target's will be passed on
+  if (deferred_) {
+    for (auto& h : held_) h.reject();
+    held_.clear();
+  } else {
+    up_.close();
+    log_close({{"refused", reason}});  // its channel_open was logged
+  }
+  asio::async_write(down_stderr_, asio::buffer(notice_),
+                    [self = shared_from_this()](error_code, std::size_t) {
+                      self->down_.exit(1);
+                      self->down_.send_eof();
+                      self->down_.close();
+                    });
 }
 
 void session_bridge::on_request(sshlib::channel_request r) {
@@ -174,12 +192,22 @@ void session_bridge::on_request(sshlib::channel_request r) {
     }
   }
   if (finished_ || refuse_if_denied(r)) return;
+  if (r.type() == "pty-req" && r.pty()) pty_ = r.pty();
+  if (r.type() == "window-change" && r.pty() && recording_)
+    recording_->resize(r.pty()->cols, r.pty()->rows);
   if (r.type() == "shell" || r.type() == "exec" || r.type() == "subsystem") {
     what_ = r.type() == "shell" ? "shell" : r.type() + " " + r.text();
-    conn_->log("session", {{"target", grant_.destination.name},
-                           {"login", grant_.login},
-                           {"request", r.type()},
-                           {"command", r.text()}});
+    if (auto why = start_recording(
+            r.type(), r.type() == "shell" ? std::nullopt : std::optional<std::string>(r.text()));
+        !why.empty()) {
+      return refuse_start(r, why);
+    }
+    nlohmann::json fields = {{"target", grant_.destination.name},
+                             {"login", grant_.login},
+                             {"request", r.type()},
+                             {"command", r.text()}};
+    if (recording_) fields["recording"] = recording_->file_name();
+    conn_->log("session", std::move(fields));
     if (deferred_) {
       held_.push_back(std::move(r));
       return reach_target();
@@ -253,6 +281,10 @@ void session_bridge::start_chosen_shell() {
   up_.async_request("shell", true, {}, [self = shared_from_this()](error_code ec) {
     if (ec) return self->fail_start("the target refused a shell");
     if (self->typeahead_.empty()) return self->start_pumps();
+    if (self->recording_) {
+      self->recording_->input(std::span(
+          reinterpret_cast<const std::uint8_t*>(self->typeahead_.data()), self->typeahead_.size()));
+    }
     asio::async_write(self->up_, asio::buffer(self->typeahead_),
                       [self](error_code, std::size_t) { self->start_pumps(); });
   });
@@ -288,6 +320,7 @@ void session_bridge::pump(From& from, To& to, direction& d, bool pass_eof) {
       return self->maybe_finish();
     }
     d.bytes += n;
+    self->record(d, n);
     asio::async_write(to, asio::buffer(d.buffer.data(), n),
                       [self, &from, &to, &d, pass_eof](error_code wec, std::size_t) mutable {
                         if (wec) {
@@ -331,10 +364,12 @@ void session_bridge::maybe_finish() {
   nlohmann::json fields;
   if (e.code) fields["exit_status"] = *e.code;
   if (!e.signal.empty()) fields["exit_signal"] = e.signal;
+  if (recording_) recording_->exit(e);
   log_close(std::move(fields));
 }
 
 void session_bridge::log_close(nlohmann::json fields) {
+  finish_recording(fields);
   conn_->count_bytes(to_target_.bytes, from_target_.bytes + from_target_stderr_.bytes);
   fields.update(
       {{"type", "session"},
@@ -348,6 +383,73 @@ void session_bridge::log_close(nlohmann::json fields) {
        {"duration_seconds",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}});
   conn_->log("channel_close", std::move(fields));
+}
+
+std::string session_bridge::start_recording(const std::string& kind,
+                                            std::optional<std::string> command) {
+  const auto& cfg = conn_->config().recording;
+  if (!cfg.directory) return {};
+  std::string error;
+  recording_ = session_recording::open(*conn_, grant_, {kind, std::move(command), pty_}, error);
+  if (recording_) {
+    recording_file_ = recording_->file_name();
+    schedule_flush();
+    return {};
+  }
+  conn_->log("recording_failed", {{"target", grant_.destination.name},
+                                  {"reason", error},
+                                  {"on_error", cfg.fail_closed ? "fail_closed" : "fail_open"}});
+  return cfg.fail_closed ? "this session cannot be recorded, so it may not start (" + error + ")"
+                         : std::string();
+}
+
+void session_bridge::record(const direction& d, std::size_t n) {
+  if (!recording_) return;
+  const std::span<const std::uint8_t> data(d.buffer.data(), n);
+  if (&d == &to_target_) {
+    recording_->input(data);
+  } else if (&d == &from_target_) {
+    recording_->output(data);
+  } else {
+    recording_->error_output(data);
+  }
+  if (recording_->failed()) on_recording_failed();
+}
+
+void session_bridge::schedule_flush() {
+  // At least once a second, so that a crash loses at most the last second.
+  flush_timer_.expires_after(std::chrono::seconds(1));
+  flush_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->recording_) return;
+    if (!self->recording_->flush()) return self->on_recording_failed();
+    self->schedule_flush();
+  });
+}
+
+void session_bridge::on_recording_failed() {
+  const auto why = recording_->error_text();
+  const bool closed = conn_->config().recording.fail_closed;
+  recording_->finish();
+  recording_.reset();
+  flush_timer_.cancel();
+  conn_->log("recording_failed", {{"target", grant_.destination.name},
+                                  {"recording", recording_file_},
+                                  {"reason", why},
+                                  {"on_error", closed ? "fail_closed" : "fail_open"}});
+  if (closed)
+    end_session("session ended: recording failed (" + why + ")", {{"ended", "recording failed"}});
+}
+
+void session_bridge::finish_recording(nlohmann::json& fields) {
+  if (recording_file_.empty()) return;
+  fields["recording"] = recording_file_;
+  if (!recording_) return;  // dropped after a write error (fail_open)
+  flush_timer_.cancel();
+  const bool ok = recording_->finish();
+  fields["recording_bytes"] = recording_->bytes_written();
+  if (!ok) fields["recording_error"] = recording_->error_text();
+  recording_.reset();
 }
 
 void start_terminating_session(std::shared_ptr<inbound_connection> conn, sshlib::incoming_channel c,

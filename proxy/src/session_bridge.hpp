@@ -9,10 +9,13 @@
 
 #include "inbound_connection.hpp"
 #include "session_limits.hpp"
+#include "session_recording.hpp"
 
 #include <bastion/policy/authorization.hpp>
 
 #include <sshlib/channel.hpp>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <array>
 #include <memory>
@@ -56,6 +59,21 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   void pump(From& from, To& to, direction& d, bool pass_eof);
   void on_up_closed();
   void on_limit(const std::string& why);
+  // Ends a running session for the bastion's own reason: `line` to the user's stderr,
+  // exit status 1; the channel_close event gets `fields`.
+  void end_session(const std::string& line, nlohmann::json fields);
+  // Accepts the shell, exec or subsystem request `r` only to end the session at once with
+  // `reason` on stderr and exit status 1 (see refuse_if_denied for why).
+  void refuse_start(sshlib::channel_request& r, const std::string& reason);
+  // Recording (docs/recording.md): opened when the session's shell, exec or subsystem is
+  // asked for. Returns why the session must not start (configured, not openable, and
+  // fail_closed), or "".
+  std::string start_recording(const std::string& kind, std::optional<std::string> command);
+  void record(const direction& d, std::size_t n);
+  void schedule_flush();
+  void on_recording_failed();
+  // Closes the recording; its file name and size go into `fields` (channel_close).
+  void finish_recording(nlohmann::json& fields);
   void on_down_closed();
   void maybe_finish();
   // The one "channel_close" event of a session whose "channel_open" was logged.
@@ -78,8 +96,12 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   std::vector<replayed_request> replay_;  // start_chosen: sent up before the shell
   bool chosen_ = false;                   // start_chosen: the shell is asked for by us
   std::string typeahead_;
-  std::shared_ptr<session_slot> slot_;    // max_sessions: released with the bridge
-  std::shared_ptr<session_watch> watch_;  // idle timeout and maximum duration
+  std::shared_ptr<session_slot> slot_;       // max_sessions: released with the bridge
+  std::shared_ptr<session_watch> watch_;     // idle timeout and maximum duration
+  std::optional<sshlib::pty_settings> pty_;  // the allowed pty-req, for the recording
+  std::unique_ptr<session_recording> recording_;
+  std::string recording_file_;  // kept for channel_close after a fail_open drop
+  boost::asio::steady_timer flush_timer_;
 };
 
 }  // namespace bastion

@@ -3,6 +3,12 @@
 #include <bastion/metrics/build_info.hpp>
 #include <bastion/metrics/process_collector.hpp>
 
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
 namespace bastion {
 
 shared_state::shared_state(std::shared_ptr<const daemon_config> config,
@@ -11,6 +17,9 @@ shared_state::shared_state(std::shared_ptr<const daemon_config> config,
       log_(std::move(log)),
       registry_("bastion", metric_shards),
       metrics_(registry_) {
+  std::uint32_t start = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&start), sizeof start) != 1) start = 0;
+  connections_ = start;
   registry_.add_collector(metrics::process_collector());
   metrics::add_build_info(registry_, BASTION_VERSION);
 }
@@ -45,7 +54,14 @@ void shared_state::release_session(const std::string& key) {
 }
 
 std::string shared_state::next_connection_id() {
-  return "c" + std::to_string(++connections_);
+  const std::uint32_t n = ++connections_;
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ-%08x", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, n);
+  return buf;
 }
 
 }  // namespace bastion

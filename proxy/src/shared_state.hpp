@@ -54,7 +54,9 @@ class shared_state {
   /// all are taken. Every true is matched by one release_session (session_limits.hpp).
   bool claim_session(const std::string& key, unsigned max);
   void release_session(const std::string& key);
-  /// A new connection id ("c" + a counter), unique for the process's life.
+  /// A new connection id, also the session id of its recordings: the UTC time and 32 bits
+  /// ("20261202T104018Z-5f3a9c01") from a random start counted up, so unique for the
+  /// process's life and, by chance, across restarts; only [0-9A-Za-z-], safe in file names.
   std::string next_connection_id();
 
   std::atomic<bool> draining{false};
@@ -69,7 +71,7 @@ class shared_state {
   std::map<std::string, std::uint64_t> totp_steps_;
   std::mutex sessions_mutex_;  // taken once per session start and end, never per byte
   std::map<std::string, unsigned> sessions_;
-  std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint32_t> connections_;  // starts at a random value
 };
 
 }  // namespace bastion

@@ -87,6 +87,12 @@ bastion_fixture::~bastion_fixture() {
   }
 }
 
+child_result bastion_fixture::kill_bastion() {
+  auto r = bastion_->stop(SIGKILL, std::chrono::seconds(20));
+  bastion_.reset();
+  return r;
+}
+
 std::size_t bastion_fixture::add_sshd_target(std::vector<std::string> extra_sshd_config) {
   targets_.push_back(std::make_unique<sshlib::test::listening_sshd>(std::move(extra_sshd_config)));
   targets_.back()->server().authorize(read_public_line(user_key_));
@@ -148,6 +154,7 @@ void bastion_fixture::start(const nlohmann::json& policy, const nlohmann::json& 
       sshlib::test::environment{{"TSAN_OPTIONS", "exitcode=66 second_deadlock_stack=1"}});
   if (!bastion_->wait_for_output("listening on", std::chrono::seconds(30))) {
     auto r = bastion_->wait(std::chrono::seconds(5));
+    bastion_.reset();  // it has ended: the caller's expectation decides, not the destructor
     throw std::runtime_error("the bastion did not start: " + r.err);
   }
   write_ssh_config();

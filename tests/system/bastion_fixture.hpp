@@ -68,6 +68,9 @@ class bastion_fixture {
   std::uint16_t port() const { return port_; }
   std::filesystem::path config_path() const { return dir() / "bastion.json"; }
   sshlib::test::child_process& process() { return *bastion_; }
+  /// Kills the bastion with SIGKILL (a crash, for the tests of what survives one); the
+  /// fixture then no longer expects it to exit 0.
+  child_result kill_bastion();
 
   /// Writes the ssh_config every ssh run uses: host "bastion" (user alice) and each sshd
   /// target as "target<i>" reached with ProxyJump bastion, as the test's user.

@@ -68,7 +68,8 @@ class LoadPolicy : public ::testing::Test {
              {"agent_forwarding", true},
              {"x11", false}}},
            {"limits",
-            {{"max_sessions", 4}, {"idle_timeout_seconds", 900}, {"max_duration_seconds", 28800}}}},
+            {{"max_sessions", 4}, {"idle_timeout_seconds", 900}, {"max_duration_seconds", 28800}}},
+           {"record_input", false}},
           {{"name", "all-hop"}, {"groups", {"dba"}}, {"targets", {"*"}}, {"modes", {"hop"}}}}}};
     return doc;
   }
@@ -131,6 +132,8 @@ TEST_F(LoadPolicy, EveryFieldReachesTheModel) {
   EXPECT_EQ(r.limits.max_sessions, 4u);
   EXPECT_EQ(r.limits.idle_timeout_seconds, 900u);
   EXPECT_EQ(r.limits.max_duration_seconds, 28800u);
+  EXPECT_FALSE(r.record_input);
+  EXPECT_TRUE(p->rules[1].record_input) << "input is recorded unless a rule says not to";
   EXPECT_TRUE(p->rules[1].hop);
   EXPECT_FALSE(p->rules[1].terminating);
   EXPECT_TRUE(p->rules[1].logins.empty());

@@ -25,6 +25,7 @@ struct grant {
   access_mode mode = access_mode::terminating;
   permissions allow;
   session_limits limits;
+  bool record_input = true;
 };
 
 struct access_decision {

@@ -114,6 +114,9 @@ struct rule {
   bool terminating = true;
   permissions allow;
   session_limits limits;
+  // Terminating mode records what the user types too (docs/recording.md: it captures
+  // passwords typed at prompts that do not echo).
+  bool record_input = true;
 };
 
 /// The validated policy. Every cross-reference has been checked: rules name defined users,
