@@ -22,7 +22,7 @@ inline constexpr std::string_view streams_format_name = "bastion-streams";
 
 /// Who and what a recording is of; the header of either format carries all of it.
 struct session_info {
-  std::string session;  // the connection id (audit "conn"); made by the bastion
+  std::string session;   // the connection id (audit "conn"); made by the bastion
   unsigned channel = 0;  // the connection's recorded channels, from 1
   std::string user, target, login, source;
   std::string kind;                    // "shell", "exec" or "subsystem"
