@@ -1,6 +1,8 @@
 // reader: the line I/O around parse_header and parse_event, bounded by max_line.
 #include <bastion/recording/reader.hpp>
 
+#include <bastion/recording/lines.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <istream>
@@ -38,25 +40,9 @@ void reader::fail(std::string what) {
   done_ = true;
 }
 
-reader::line_status reader::read_line() {
-  line_text_.clear();
-  std::streambuf* buf = in_->rdbuf();
-  for (;;) {
-    const auto c = buf->sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      in_->setstate(std::ios::eofbit);
-      return line_text_.empty() ? line_status::end : line_status::torn;
-    }
-    if (c == '\n') return line_status::complete;
-    // Checked before appending: the string never grows past the cap.
-    if (line_text_.size() == max_line_) return line_status::too_long;
-    line_text_.push_back(static_cast<char>(c));
-  }
-}
-
 bool reader::read_header() {
   if (done_ || in_ == nullptr) return false;
-  const auto status = read_line();
+  const auto status = read_line(*in_, line_text_, max_line_);
   ++line_;
   switch (status) {
     case line_status::end:
@@ -87,7 +73,7 @@ bool reader::read_header() {
 
 std::optional<event> reader::next() {
   if (done_ || !header_) return std::nullopt;
-  const auto status = read_line();
+  const auto status = read_line(*in_, line_text_, max_line_);
   if (status == line_status::end) {
     done_ = true;
     return std::nullopt;

@@ -107,8 +107,6 @@ class reader {
   std::uint64_t line_number() const noexcept { return line_; }
 
  private:
-  enum class line_status { complete, torn, too_long, end };
-  line_status read_line();
   void fail(std::string what);
 
   std::unique_ptr<std::ifstream> owned_;  // when opened from a path
