@@ -1,6 +1,9 @@
 #include <bastion/recording/catalog.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <ctime>
 #include <system_error>
 #include <tuple>
 
@@ -12,7 +15,76 @@ bool is_recording_name(const std::filesystem::path& name) {
   return ext == terminal_extension || ext == streams_extension;
 }
 
+// A recorded name for the terminal: control characters (ESC included) become '?'.
+std::string printable(std::string s) {
+  for (auto& c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return s;
+}
+
+std::string notes(const catalog_entry& e) {
+  std::string out;
+  auto add = [&](const std::string& note) { out += (out.empty() ? "" : ",") + note; };
+  if (e.exit)
+    add(e.exit->status
+            ? "exit " + std::to_string(*e.exit->status)
+            : "signal " + printable(e.exit->signal) + (e.exit->core_dumped ? " (core)" : ""));
+  if (e.cut) add("cut");
+  if (e.truncated) add("torn");
+  if (e.error) add("damaged");
+  return out.empty() ? "-" : out;
+}
+
 }  // namespace
+
+std::string format_duration(double seconds) {
+  const auto whole = static_cast<std::int64_t>(std::floor(std::max(0.0, seconds)));
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(whole / 3600),
+                static_cast<long long>(whole / 60 % 60), static_cast<long long>(whole % 60));
+  return buf;
+}
+
+std::string format_utc(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (::gmtime_r(&t, &tm) == nullptr) return "?";
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string format_table(const catalog& c) {
+  constexpr std::size_t columns = 10;
+  using row = std::array<std::string, columns>;
+  std::vector<row> rows{{"RECORDING", "USER", "TARGET", "LOGIN", "KIND", "START (UTC)", "DURATION",
+                         "IN", "OUT", "NOTES"}};
+  for (const auto& e : c.entries) {
+    const auto& i = e.header.info;
+    rows.push_back({printable(i.session) + "." + std::to_string(i.channel), printable(i.user),
+                    printable(i.target), printable(i.login), printable(i.kind),
+                    format_utc(i.started_unix), format_duration(e.duration),
+                    std::to_string(e.input_bytes), std::to_string(e.output_bytes), notes(e)});
+  }
+  std::array<std::size_t, columns> width{};
+  for (const auto& r : rows)
+    for (std::size_t k = 0; k < columns; ++k) width[k] = std::max(width[k], r[k].size());
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t k = 0; k < columns; ++k) {
+      // Numbers right-aligned, text left-aligned; no padding after the last column.
+      const std::string pad(width[k] - r[k].size(), ' ');
+      const bool number = k == 7 || k == 8;
+      if (k > 0) line += "  ";
+      line += number ? pad + r[k] : (k + 1 == columns ? r[k] : r[k] + pad);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
 
 void summarise(reader& r, catalog_entry& entry) {
   entry.header = r.header();

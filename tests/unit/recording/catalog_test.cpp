@@ -94,3 +94,48 @@ TEST(Catalog, AMissingDirectoryIsAnError) {
 
 }  // namespace
 }  // namespace bastion::recording
+
+namespace bastion::recording {
+namespace {
+
+TEST(CatalogTable, ShowsOneAlignedLinePerRecording) {
+  catalog c;
+  catalog_entry a;
+  a.header.info.session = "20261202T104018Z-5f3a9c01";
+  a.header.info.channel = 1;
+  a.header.info.user = "alice";
+  a.header.info.target = "web1";
+  a.header.info.login = "root";
+  a.header.info.kind = "shell";
+  a.header.info.started_unix = 1796208018;
+  a.duration = 3725.9;
+  a.input_bytes = 12;
+  a.output_bytes = 34567;
+  catalog_entry b = a;
+  b.header.info.channel = 2;
+  b.header.info.kind = "exec";
+  b.header.info.user = "bob\x1b[2J";  // cannot reach the terminal as it is
+  b.duration = 0.5;
+  b.input_bytes = 0;
+  b.output_bytes = 5;
+  b.cut = true;
+  b.exit = exit_info{3, "", false};
+  c.entries = {a, b};
+  EXPECT_EQ(format_table(c),
+            "RECORDING                    USER     TARGET  LOGIN  KIND   START (UTC)          "
+            "DURATION  IN    OUT  NOTES\n"
+            "20261202T104018Z-5f3a9c01.1  alice    web1    root   shell  2026-12-02 10:40:18  "
+            "1:02:05   12  34567  -\n"
+            "20261202T104018Z-5f3a9c01.2  bob?[2J  web1    root   exec   2026-12-02 10:40:18  "
+            "0:00:00    0      5  exit 3,cut\n");
+}
+
+TEST(CatalogTable, FormatsDurationsAndUtcTimes) {
+  EXPECT_EQ(format_duration(0), "0:00:00");
+  EXPECT_EQ(format_duration(59.99), "0:00:59");
+  EXPECT_EQ(format_duration(360000), "100:00:00");
+  EXPECT_EQ(format_utc(0), "1970-01-01 00:00:00");
+}
+
+}  // namespace
+}  // namespace bastion::recording

@@ -42,6 +42,19 @@ struct catalog {
 /// a failure. Errors: the directory itself cannot be read (nullopt, with `error` set).
 std::optional<catalog> list_recordings(const std::filesystem::path& dir, std::string& error);
 
+/// The catalog as a table for a terminal, one line per entry after a heading:
+///   RECORDING  USER  TARGET  LOGIN  KIND  START (UTC)  DURATION  IN  OUT  NOTES
+/// RECORDING is "<session>.<channel>"; START "YYYY-MM-DD HH:MM:SS"; DURATION "H:MM:SS";
+/// IN and OUT bytes; NOTES the exit ("exit 3", "signal TERM"), "cut", "torn" (a torn last
+/// line), "damaged" (an error after the header). Control characters in the recorded names
+/// are shown as '?', so a recording cannot drive the terminal that lists it.
+std::string format_table(const catalog& c);
+
+/// "H:MM:SS" of whole seconds (rounded down).
+std::string format_duration(double seconds);
+/// "YYYY-MM-DD HH:MM:SS" in UTC.
+std::string format_utc(std::int64_t unix_seconds);
+
 /// Summarises one recording read from `r` (on which read_header succeeded) into `entry`.
 void summarise(reader& r, catalog_entry& entry);
 
