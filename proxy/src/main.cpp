@@ -2,8 +2,11 @@
 //   bastion --config FILE            run (docs/configuration.md)
 //   bastion --check-config FILE      check the configuration and its policy, then exit:
 //                                    0 valid, 1 invalid (each problem on a line), 2 usage
+//   bastion recordings ...           list, replay and follow session recordings, show a
+//                                    session's audit trail (docs/recording.md#tools)
 #include "config.hpp"
 #include "daemon.hpp"
+#include "recordings_cli.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -13,7 +16,9 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: bastion --config FILE\n"
-    "       bastion --check-config FILE\n";
+    "       bastion --check-config FILE\n"
+    "       bastion recordings (list | show | play | cat | follow) ...\n"
+    "                          (bastion recordings --help for details)\n";
 
 int check(const std::filesystem::path& path) {
   auto loaded = bastion::load_config(path);
@@ -33,6 +38,8 @@ int check(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && std::string_view(argv[1]) == "recordings")
+    return bastion::run_recordings_cli(argc - 2, argv + 2);
   if (argc != 3) {
     std::cerr << usage;
     return 2;
