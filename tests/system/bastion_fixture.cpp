@@ -23,6 +23,10 @@ namespace bastion::test {
 const char* const bastion_path =
     std::getenv("BASTION_UNDER_TEST") ? std::getenv("BASTION_UNDER_TEST") : BASTION_PATH;
 
+const char* bastion_program() {
+  return bastion_path;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -38,6 +38,9 @@ std::string sha256_hex(const std::string& data);
 /// scrape interval), never in place of waiting for something the test itself does.
 bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout);
 
+/// The daemon under test: BASTION_UNDER_TEST (the ThreadSanitizer build) or this build's.
+const char* bastion_program();
+
 class bastion_fixture {
  public:
   bastion_fixture();

@@ -261,6 +261,61 @@ TEST_F(BastionRecording, AKilledBastionLeavesARecordingThatPlaysUpToItsLastFlush
   EXPECT_NE(replay.out.find("before-the-crash"), std::string::npos) << replay.out;
 }
 
+// `bastion recordings` on what a real run recorded, through the daemon's own configuration.
+TEST_F(BastionRecording, TheToolListsShowsPlaysCatsAndFollowsRealRecordings) {
+  start();
+  auto shell = alice({"-tt"}, "echo shown-$((6*7)); exit 0\n");
+  ASSERT_EQ(shell.exit_code, 0) << shell.err;
+  const auto payload = random_bytes(200 * 1024 + 3, 23);
+  auto exec = alice({"cat"}, payload);
+  ASSERT_EQ(exec.out, payload) << exec.err;
+  const auto cast = only_recording(".cast");
+  const auto streams = only_recording(".streams");
+  ASSERT_FALSE(cast.empty() || streams.empty());
+  auto tool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {bastion_program(), "recordings", "--config", f.config_path().string()});
+    return sshlib::test::run_process(args);
+  };
+
+  const auto list = tool({"list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const auto session = cast.filename().string().substr(0, cast.filename().string().find('.'));
+  EXPECT_NE(list.out.find(session + ".1"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("alice"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("web1"), std::string::npos) << list.out;
+
+  const auto bytes = tool({"cat", streams.filename().string(), "--stream", "o"});
+  ASSERT_EQ(bytes.exit_code, 0) << bytes.err;
+  EXPECT_EQ(bytes.out, payload);
+
+  const auto played = tool({"play", cast.filename().string(), "--instant"});
+  ASSERT_EQ(played.exit_code, 0) << played.err;
+  EXPECT_EQ(played.out, shell.out);
+
+  const auto trail = tool({"show", session});
+  ASSERT_EQ(trail.exit_code, 0) << trail.err;
+  EXPECT_NE(trail.out.find("channel_close"), std::string::npos) << trail.out;
+  EXPECT_NE(trail.out.find(cast.filename().string()), std::string::npos) << trail.out;
+
+  // Following a finished session prints it and stops: the audit log has its channel_close.
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& e : f.events()) {
+          if (e["event"] == "channel_close" && e.value("recording", "") == cast.filename())
+            return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(10)));
+  sshlib::test::child_process follow({bastion_program(), "recordings", "--config",
+                                      f.config_path().string(), "follow",
+                                      cast.filename().string()});
+  const auto followed = follow.wait(std::chrono::seconds(20));
+  EXPECT_EQ(followed.exit_code, 0) << followed.err;
+  EXPECT_NE(followed.out.find("shown-42"), std::string::npos) << followed.out;
+}
+
 TEST_F(BastionRecording, ADirectoryOthersCanWriteIsRefusedAtStart) {
   fs::create_directories(recordings);
   fs::permissions(recordings, fs::perms::all);
