@@ -73,6 +73,7 @@ config = {
     "host_keys": [{"path": f"{d}/bastion_host_ed25519", "generate": "ed25519"}],
     "log": {"file": f"{d}/events.jsonl"},
     "metrics": {"listen": f"127.0.0.1:{metrics_port}"},
+    "recording": {"directory": f"{d}/recordings"},
     "policy": policy,
 }
 json.dump(config, open(f"{d}/bastion.json", "w"), indent=2)
@@ -108,6 +109,11 @@ step "terminating mode: ssh alice+demo@bastion (the bastion logs in to the targe
 "${ssh_demo[@]}" alice+demo@bastion 'echo "hello from $(hostname) through the bastion (terminating mode)"'
 step "a login without a target gets the menu"
 "${ssh_demo[@]}" alice@bastion
+step "recordings: terminating mode recorded both sessions (bastion recordings list)"
+"$bastion" recordings --config "$dir/bastion.json" list
+first=$(ls "$dir/recordings" | head -1)
+echo "replaying $first:"
+"$bastion" recordings --config "$dir/bastion.json" play "$first" --instant
 step "metrics: curl http://127.0.0.1:$metrics_port/metrics (sessions so far)"
 curl -sS "http://127.0.0.1:$metrics_port/metrics" |
   grep -E '^bastion_(channels_opened_total|auth_attempts_total)' | grep -v ' 0$'
@@ -120,6 +126,9 @@ cat <<TXT
   sftp -F $dir/ssh_config alice+demo@bastion                     # sftp through the bastion
   ssh -F $dir/ssh_config alice@bastion                           # the menu
   tail -f $dir/events.jsonl                                      # the event log (JSON lines)
+  $bastion recordings --config $dir/bastion.json list           # recorded sessions
+  $bastion recordings --config $dir/bastion.json play NAME      # replay one (--speed 2)
+  $bastion recordings --config $dir/bastion.json follow NAME    # watch a live one
   curl http://127.0.0.1:$metrics_port/metrics                    # Prometheus metrics
 TXT
 if [ "${BASTION_DEMO_ONESHOT:-0}" = 1 ]; then exit 0; fi

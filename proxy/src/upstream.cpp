@@ -72,6 +72,7 @@ sshlib::client_config upstream::make_config(std::string& problem) {
       }
     }
     if (me && !ok) me->host_key_problem_ = why;
+    if (me) me->host_key_fingerprint_ = info.fingerprint_sha256;
     verdict(ok);
   };
   if (grant_.destination.upstream.method == policy::upstream_method::key) {
@@ -164,6 +165,7 @@ void upstream::finish(const std::string& error, bool log) {
            {"login", grant_.login},
            {"host", t.host},
            {"port", t.port},
+           {"host_key", host_key_fingerprint_},
            {"duration_seconds",
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}});
     } else {

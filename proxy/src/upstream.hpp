@@ -51,7 +51,8 @@ class upstream : public std::enable_shared_from_this<upstream> {
   std::chrono::steady_clock::time_point started_;
   enum class state { idle, connecting, ready, failed } state_ = state::idle;
   std::string error_;
-  std::string host_key_problem_;  // set by the verifier when it refuses
+  std::string host_key_problem_;      // set by the verifier when it refuses
+  std::string host_key_fingerprint_;  // the target's, as verified: for the audit log
   std::vector<ready_handler> waiting_;
   std::shared_ptr<sshlib::openssh_agent> agent_;  // the user's, when the policy says so
 };

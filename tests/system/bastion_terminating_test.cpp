@@ -100,7 +100,10 @@ TEST_F(BastionTerminating, ExecRelaysStdinStdoutStderrAndTheExitStatus) {
     return std::any_of(events.begin(), events.end(),
                        [&](const auto& e) { return e["event"] == name && m(e); });
   };
-  EXPECT_TRUE(has("upstream_connect", [](const auto& e) { return e["target"] == "web1"; }));
+  EXPECT_TRUE(has("upstream_connect", [](const auto& e) {
+    return e["target"] == "web1" &&
+           e["host_key"].template get<std::string>().rfind("SHA256:", 0) == 0;
+  }));
   EXPECT_TRUE(has("session", [](const auto& e) {
     return e["request"] == "exec" && e["command"] == "sha256sum";
   }));
