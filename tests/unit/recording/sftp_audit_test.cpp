@@ -587,6 +587,23 @@ TEST(SftpAudit, UnknownRequestTypeIsReportedAndDecodingGoesOn) {
   EXPECT_EQ(r.events()[1].fields["result"], "op_unsupported");
 }
 
+TEST(SftpAudit, UnknownExtensionMayBeAnsweredByAnyReply) {
+  std::vector<step> steps = {client(p::extended_request{2, "a@example", {}}),
+                             client(p::extended_request{3, "b@example", {}}),
+                             server(p::handle_response{2, handle_a}),
+                             server(p::data_response{3, {1, 2, 3}}),
+                             client(p::read_request{4, handle_a, 0, 10}),
+                             server(status(4, status_code::failure))};
+  recorder r;
+  r.play(with_handshake(steps), chunkings[1]);
+  EXPECT_EQ(r.ops(), (std::vector<std::string>{"session", "extended", "extended"}));
+  EXPECT_EQ(r.events()[1].fields["extension"], "a@example");
+  EXPECT_EQ(r.events()[2].fields["result"], "ok");
+  EXPECT_FALSE(r.audit().stopped()) << r.audit().stop_reason();
+  r.end();
+  EXPECT_EQ(r.events().size(), 3u);  // the extension's handle is not a file the audit tracks
+}
+
 // Each malformed stream stops the audit with a reason containing `why`; the events before
 // it stand and one audit_stopped follows, nothing else.
 struct malformed_case {

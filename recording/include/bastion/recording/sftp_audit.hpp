@@ -47,7 +47,8 @@ class sftp_audit {
   /// in `fields` are valid UTF-8 (bytes of paths that are not are replaced by U+FFFD).
   using sink = std::function<void(std::string_view op, nlohmann::json fields)>;
 
-  /// `s` must be callable for the audit's whole life.
+  /// `s` must be callable for the audit's whole life. A moved-from audit may only be
+  /// destroyed or assigned to.
   explicit sftp_audit(sink s, sftp_audit_limits limits = {});
   ~sftp_audit();
   sftp_audit(sftp_audit&&) noexcept;
