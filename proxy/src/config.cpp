@@ -132,7 +132,8 @@ void parse_metrics(json_checker& c, const json& v, const std::string& pointer,
 
 void parse_recording(json_checker& c, const json& v, const std::string& pointer,
                      const std::filesystem::path& config_path, daemon_config& out) {
-  object_reader r(c, v, pointer, "recording", {"directory", "on_error", "stream_limit_bytes"});
+  object_reader r(c, v, pointer, "recording",
+                  {"directory", "on_error", "stream_limit_bytes", "sftp_sha256"});
   if (!r.is_object()) return;
   if (auto d = r.get_string("directory", true)) {
     std::filesystem::path p = *d;
@@ -153,6 +154,7 @@ void parse_recording(json_checker& c, const json& v, const std::string& pointer,
   constexpr std::int64_t max_limit = std::int64_t{1} << 40;
   if (auto n = r.get_integer("stream_limit_bytes", 0, max_limit))
     out.recording.stream_limit_bytes = static_cast<std::uint64_t>(*n);
+  if (auto h = r.get_bool("sftp_sha256")) out.recording.sftp_sha256 = *h;
 }
 
 }  // namespace

@@ -62,6 +62,8 @@ struct recording_config {
   bool fail_closed = true;
   /// Bytes recorded per stream of a session without a terminal; 0: no limit.
   std::uint64_t stream_limit_bytes = 64ull * 1024 * 1024;
+  /// The SFTP audit hashes files transferred whole (SHA-256 in the "close" event).
+  bool sftp_sha256 = true;
 };
 
 /// Largest bearer token file accepted (bytes).

@@ -125,6 +125,30 @@ proxy_metrics::proxy_metrics(metrics::registry& r)
       recording_write_errors(r.add_counter(
           "bastion_recording_write_errors_total",
           "Session recordings that could not be created or written (full disk, I/O error).")),
+      sftp_operations(r.add_counter(
+          "bastion_sftp_operations_total",
+          "SFTP operations audited in terminating mode (with recording on), by operation and "
+          "whether the server did it.",
+          {fixed_label("op", {"session",        "open",
+                              "opendir",        "close",
+                              "remove",         "rmdir",
+                              "mkdir",          "rename",
+                              "setstat",        "fsetstat",
+                              "lsetstat",       "symlink",
+                              "hardlink",       "readlink",
+                              "realpath",       "stat",
+                              "lstat",          "fstat",
+                              "statvfs",        "fstatvfs",
+                              "fsync",          "expand_path",
+                              "home_directory", "copy_data",
+                              "limits",         "users_groups_by_id",
+                              "extended",       "unknown_request",
+                              "audit_stopped"}),
+           fixed_label("result", {"ok", "error"})})),
+      sftp_bytes(r.add_counter("bastion_sftp_bytes_total",
+                               "File bytes read and written through audited SFTP sessions, "
+                               "counted when each file is closed.",
+                               {fixed_label("direction", {"read", "written"})})),
       loop_lag_seconds(r.add_histogram(
           "bastion_worker_loop_lag_seconds",
           "How late a worker's periodic timer ran: time its event loop was busy elsewhere.",
@@ -168,6 +192,17 @@ void proxy_metrics::observe_event(metrics::shard_id shard, std::string_view even
                         static_cast<std::uint64_t>(number(f, "bytes_down")));
       if (f.contains("recording_bytes"))
         recording_bytes.inc(shard, {}, static_cast<std::uint64_t>(number(f, "recording_bytes")));
+    }
+  } else if (event == "sftp") {
+    const auto result = text(f, "result");
+    sftp_operations.inc(
+        shard,
+        sftp_operations.series({text(f, "op"), result.empty() || result == "ok" ? "ok" : "error"}));
+    if (text(f, "op") == "close" && text(f, "kind") == "file") {
+      sftp_bytes.inc(shard, sftp_bytes.series({"read"}),
+                     static_cast<std::uint64_t>(number(f, "bytes_read")));
+      sftp_bytes.inc(shard, sftp_bytes.series({"written"}),
+                     static_cast<std::uint64_t>(number(f, "bytes_written")));
     }
   } else if (event == "recording_failed") {
     recording_write_errors.inc(shard);

@@ -37,6 +37,8 @@ struct proxy_metrics {
   metrics::counter policy_reloads;              // {result}
   metrics::counter recording_bytes;
   metrics::counter recording_write_errors;
+  metrics::counter sftp_operations;  // {op, result}
+  metrics::counter sftp_bytes;       // {direction}
   metrics::histogram loop_lag_seconds;
 };
 

@@ -389,6 +389,10 @@ std::string session_bridge::start_recording(const std::string& kind,
                                             std::optional<std::string> command) {
   const auto& cfg = conn_->config().recording;
   if (!cfg.directory) return {};
+  if (kind == "subsystem" && command == "sftp") {
+    start_sftp_audit();
+    return {};
+  }
   std::string error;
   recording_ = session_recording::open(*conn_, grant_, {kind, std::move(command), pty_}, error);
   if (recording_) {
@@ -403,9 +407,32 @@ std::string session_bridge::start_recording(const std::string& kind,
                          : std::string();
 }
 
+void session_bridge::start_sftp_audit() {
+  recording::sftp_audit_limits limits;
+  limits.hash_files = conn_->config().recording.sftp_sha256;
+  // The sink runs inside the pumps' callbacks, on this connection's executor; the audit is
+  // owned by the bridge, so the bridge outlives every call.
+  sftp_ = std::make_unique<recording::sftp_audit>(
+      [this](std::string_view op, nlohmann::json fields) {
+        fields["op"] = op;
+        fields["target"] = grant_.destination.name;
+        fields["login"] = grant_.login;
+        conn_->log("sftp", std::move(fields));
+      },
+      limits);
+}
+
 void session_bridge::record(const direction& d, std::size_t n) {
-  if (!recording_) return;
   const std::span<const std::uint8_t> data(d.buffer.data(), n);
+  if (sftp_) {
+    if (&d == &to_target_) {
+      sftp_->from_client(data);
+    } else if (&d == &from_target_) {
+      sftp_->from_server(data);
+    }
+    return;
+  }
+  if (!recording_) return;
   if (&d == &to_target_) {
     recording_->input(data);
   } else if (&d == &from_target_) {
@@ -442,6 +469,10 @@ void session_bridge::on_recording_failed() {
 }
 
 void session_bridge::finish_recording(nlohmann::json& fields) {
+  if (sftp_) {
+    sftp_->end();
+    sftp_.reset();
+  }
   if (recording_file_.empty()) return;
   fields["recording"] = recording_file_;
   if (!recording_) return;  // dropped after a write error (fail_open)

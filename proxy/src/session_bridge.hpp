@@ -12,6 +12,7 @@
 #include "session_recording.hpp"
 
 #include <bastion/policy/authorization.hpp>
+#include <bastion/recording/sftp_audit.hpp>
 
 #include <sshlib/channel.hpp>
 
@@ -71,6 +72,7 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   std::string start_recording(const std::string& kind, std::optional<std::string> command);
   void record(const direction& d, std::size_t n);
   void schedule_flush();
+  void start_sftp_audit();
   void on_recording_failed();
   // Closes the recording; its file name and size go into `fields` (channel_close).
   void finish_recording(nlohmann::json& fields);
@@ -100,6 +102,8 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
   std::shared_ptr<session_watch> watch_;     // idle timeout and maximum duration
   std::optional<sshlib::pty_settings> pty_;  // the allowed pty-req, for the recording
   std::unique_ptr<session_recording> recording_;
+  // An sftp subsystem is audited operation by operation instead of recorded as streams.
+  std::unique_ptr<recording::sftp_audit> sftp_;
   std::string recording_file_;  // kept for channel_close after a fail_open drop
   boost::asio::steady_timer flush_timer_;
 };

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 namespace bastion::test {
@@ -259,6 +260,68 @@ TEST_F(BastionRecording, AKilledBastionLeavesARecordingThatPlaysUpToItsLastFlush
   auto replay = asciinema_cat(file);
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
   EXPECT_NE(replay.out.find("before-the-crash"), std::string::npos) << replay.out;
+}
+
+// OpenSSH's sftp through the bastion: every operation is an audit event, and a file put and
+// got whole carries its SHA-256 both ways.
+TEST_F(BastionRecording, SftpPutAndGetAreAuditedWithTheFilesSha256) {
+  start();
+  const auto local = f.dir() / "up.bin";
+  const auto back = f.dir() / "down.bin";
+  const auto remote = f.dir() / "remote.bin";
+  const auto renamed = f.dir() / "renamed.bin";
+  const auto payload = random_bytes(2 * 1024 * 1024 + 5, 24);
+  std::ofstream(local, std::ios::binary) << payload;
+  const auto batch = "put " + local.string() + " " + remote.string() + "\nget " + remote.string() +
+                     " " + back.string() + "\nrename " + remote.string() + " " + renamed.string() +
+                     "\nmkdir " + (f.dir() / "newdir").string() + "\nrm " + renamed.string() + "\n";
+  sshlib::test::child_process p(
+      {"sftp", "-F", (f.dir() / "ssh_config").string(), "-b", "-", "alice+web1@bastion"}, batch);
+  auto r = p.wait(std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(read_file(back), payload);
+
+  std::vector<nlohmann::json> sftp;
+  ASSERT_TRUE(eventually(
+      [&] {
+        sftp.clear();
+        for (const auto& e : f.events()) {
+          if (e["event"] == "sftp") sftp.push_back(e);
+        }
+        return !event("channel_close").is_null();
+      },
+      std::chrono::seconds(10)));
+  auto find = [&](const std::string& op, const std::function<bool(const nlohmann::json&)>& m) {
+    for (const auto& e : sftp) {
+      if (e["op"] == op && m(e)) return e;
+    }
+    return nlohmann::json();
+  };
+  const auto hash = sha256_hex(payload);
+  const auto put = find("close", [&](const auto& e) {
+    return e["path"] == remote.string() && e.value("bytes_written", 0) > 0;
+  });
+  ASSERT_FALSE(put.is_null()) << nlohmann::json(sftp).dump(1);
+  EXPECT_EQ(put["bytes_written"], payload.size());
+  EXPECT_EQ(put["sha256"], hash);
+  EXPECT_EQ(put["target"], "web1");
+  const auto got = find("close", [&](const auto& e) {
+    return e["path"] == remote.string() && e.value("bytes_read", 0) > 0;
+  });
+  ASSERT_FALSE(got.is_null()) << nlohmann::json(sftp).dump(1);
+  EXPECT_EQ(got["bytes_read"], payload.size());
+  EXPECT_EQ(got["sha256"], hash);
+  EXPECT_FALSE(find("open", [&](const auto& e) {
+                 return e["path"] == remote.string() && e["result"] == "ok";
+               }).is_null());
+  EXPECT_FALSE(find("rename", [&](const auto& e) {
+                 return e["from"] == remote.string() && e["to"] == renamed.string();
+               }).is_null());
+  EXPECT_FALSE(find("mkdir", [&](const auto& e) {
+                 return e["path"] == (f.dir() / "newdir").string();
+               }).is_null());
+  EXPECT_FALSE(
+      find("remove", [&](const auto& e) { return e["path"] == renamed.string(); }).is_null());
 }
 
 // `bastion recordings` on what a real run recorded, through the daemon's own configuration.
