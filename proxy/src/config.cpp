@@ -215,10 +215,11 @@ config_result check_config(const std::filesystem::path& path, json_checker& c,
     if (r.is_object()) parse_limits(r, out.limits);
   }
   if (const auto* v = top.find("log")) {
-    object_reader r(c, *v, top.path("log"), "log", {"file", "debug"});
+    object_reader r(c, *v, top.path("log"), "log", {"file", "debug", "stderr"});
     if (r.is_object()) {
       if (auto f = r.get_string("file")) out.log.file = *f;
       if (auto d = r.get_bool("debug")) out.log.debug = *d;
+      if (auto e = r.get_bool("stderr")) out.log.also_stderr = *e;
     }
   }
 

@@ -45,6 +45,7 @@ struct connection_limits {
 struct log_config {
   std::string file = "-";  // "-": stderr
   bool debug = false;
+  bool also_stderr = false;  // with a file: each line to stderr too
 };
 
 /// The metrics endpoint (/metrics, /healthz, /readyz). Off unless "metrics" is configured.

@@ -91,7 +91,7 @@ int run_daemon(daemon_config config) {
   }
   std::unique_ptr<event_log> log;
   try {
-    log = std::make_unique<event_log>(config.log.file, config.log.debug);
+    log = std::make_unique<event_log>(config.log.file, config.log.debug, config.log.also_stderr);
   } catch (const std::exception& e) {
     std::cerr << "bastion: " << e.what() << "\n";
     return 1;

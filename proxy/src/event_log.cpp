@@ -38,7 +38,8 @@ std::string timestamp() {
 
 }  // namespace
 
-event_log::event_log(const std::string& file, bool debug) : file_(file), debug_(debug) {
+event_log::event_log(const std::string& file, bool debug, bool also_stderr)
+    : file_(file), debug_(debug), also_stderr_(also_stderr && file != "-") {
   out_ = file_ == "-" ? stderr : open_append(file_);
 }
 
@@ -57,8 +58,24 @@ void event_log::write(std::string_view name, nlohmann::json fields) {
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
-  std::fwrite(text.data(), 1, text.size(), out_);
-  std::fflush(out_);
+  std::clearerr(out_);
+  const bool ok =
+      std::fwrite(text.data(), 1, text.size(), out_) == text.size() && std::fflush(out_) == 0;
+  if (!ok) {
+    ++write_errors_;
+    if (!failing_ && out_ != stderr) {
+      const std::string says = "bastion: cannot write the event log " + file_ + ": " +
+                               std::generic_category().message(errno) + "\n";
+      std::fwrite(says.data(), 1, says.size(), stderr);
+    }
+  }
+  failing_ = !ok;
+  if (also_stderr_) std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+std::uint64_t event_log::write_errors() const {
+  std::lock_guard lock(mutex_);
+  return write_errors_;
 }
 
 void event_log::debug(std::string_view name, nlohmann::json fields) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -15,9 +16,10 @@ namespace bastion {
 
 class event_log {
  public:
-  /// "-" writes to stderr; otherwise the file is opened for appending (created 0600).
-  /// Throws std::system_error when it cannot be opened.
-  explicit event_log(const std::string& file, bool debug = false);
+  /// "-" writes to stderr; otherwise the file is opened for appending (created 0600), and
+  /// with `also_stderr` each line goes to stderr as well. Throws std::system_error when the
+  /// file cannot be opened.
+  explicit event_log(const std::string& file, bool debug = false, bool also_stderr = false);
   ~event_log();
   event_log(const event_log&) = delete;
   event_log& operator=(const event_log&) = delete;
@@ -30,12 +32,18 @@ class event_log {
 
   /// Reopens the file (after log rotation moved it); no-op for stderr.
   void reopen();
+  /// Lines that could not be written whole to the file (a full disk, an I/O error). The first
+  /// failure of a run of them is also said on stderr.
+  std::uint64_t write_errors() const;
 
  private:
   std::string file_;
   bool debug_;
-  std::mutex mutex_;
+  bool also_stderr_;
+  mutable std::mutex mutex_;
   std::FILE* out_ = nullptr;
+  std::uint64_t write_errors_ = 0;
+  bool failing_ = false;  // the last write failed: said once on stderr
 };
 
 }  // namespace bastion

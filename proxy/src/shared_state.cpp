@@ -21,6 +21,15 @@ shared_state::shared_state(std::shared_ptr<const daemon_config> config,
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&start), sizeof start) != 1) start = 0;
   connections_ = start;
   registry_.add_collector(metrics::process_collector());
+  // Read at scrape time: the log counts its own failures under its lock.
+  registry_.add_collector([this] {
+    return std::vector<metrics::family_snapshot>{
+        {"bastion_audit_log_write_errors_total",
+         "Event log lines that could not be written whole (a full disk, an I/O error).",
+         metrics::metric_kind::counter,
+         {},
+         {{{}, static_cast<double>(log_->write_errors()), {}, 0}}}};
+  });
   metrics::add_build_info(registry_, BASTION_VERSION);
 }
 

@@ -91,6 +91,13 @@ bastion_fixture::~bastion_fixture() {
   }
 }
 
+void bastion_fixture::limit_file_size(std::size_t bytes) {
+  const auto n = std::to_string(bytes);
+  auto r = sshlib::test::run_process(
+      {"prlimit", "--pid", std::to_string(bastion_->pid()), "--fsize=" + n + ":" + n});
+  if (r.exit_code != 0) throw std::runtime_error("prlimit failed: " + r.err);
+}
+
 child_result bastion_fixture::kill_bastion() {
   auto r = bastion_->stop(SIGKILL, std::chrono::seconds(20));
   bastion_.reset();

@@ -71,6 +71,9 @@ class bastion_fixture {
   std::uint16_t port() const { return port_; }
   std::filesystem::path config_path() const { return dir() / "bastion.json"; }
   sshlib::test::child_process& process() { return *bastion_; }
+  /// Sets a file size limit (RLIMIT_FSIZE, with prlimit) on the running bastion: its writes
+  /// past `bytes` in any file fail with EFBIG, as on a full disk. Throws if prlimit fails.
+  void limit_file_size(std::size_t bytes);
   /// Kills the bastion with SIGKILL (a crash, for the tests of what survives one); the
   /// fixture then no longer expects it to exit 0.
   child_result kill_bastion();

@@ -202,5 +202,20 @@ TEST_F(BastionMetrics, APrometheusServerScrapesTheSessionCountTheTestMade) {
   EXPECT_TRUE(seen) << last << "\n" << read_file(f.dir() / "prometheus.log");
 }
 
+// The event log on a full disk (a file size limit just above what it holds): sessions go on,
+// and the lines that could not be written are counted.
+TEST_F(BastionMetrics, EventLogLinesThatCannotBeWrittenAreCounted) {
+  start();
+  f.limit_file_size(std::filesystem::file_size(f.dir() / "events.jsonl") + 100);
+  auto r = f.ssh({"-l", "alice+web1", "bastion", "echo", "still-served"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "still-served\n");
+  auto scrape = http_get(url("/metrics"));
+  ASSERT_EQ(scrape.status, 200) << scrape.body;
+  EXPECT_GT(sample(scrape.body, "bastion_audit_log_write_errors_total"), 0) << scrape.body;
+  auto check = sshlib::test::run_process({"promtool", "check", "metrics"}, scrape.body);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 }  // namespace
 }  // namespace bastion::test

@@ -203,18 +203,10 @@ TEST_F(BastionRecording, EachStreamIsCappedWithAMarkerAndTheSessionGoesOn) {
   EXPECT_EQ(cuts, 2);
 }
 
-// A file size limit on the running bastion (prlimit) makes the recording's writes fail
-// with EFBIG, as a full disk would with ENOSPC.
-void limit_file_size(pid_t pid, std::size_t bytes) {
-  const auto n = std::to_string(bytes);
-  auto r = sshlib::test::run_process(
-      {"prlimit", "--pid", std::to_string(pid), "--fsize=" + n + ":" + n});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 TEST_F(BastionRecording, AWriteErrorEndsTheSessionWithAMessageAndOthersGoOn) {
   start();
-  limit_file_size(f.process().pid(), 256 * 1024);
+  // The recording's writes fail with EFBIG, as a full disk would with ENOSPC.
+  f.limit_file_size(256 * 1024);
   auto r = alice({"head -c 3000000 /dev/zero; sleep 30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("bastion: session ended: recording failed (File too large)"),
@@ -233,7 +225,8 @@ TEST_F(BastionRecording, AWriteErrorEndsTheSessionWithAMessageAndOthersGoOn) {
 
 TEST_F(BastionRecording, FailOpenGoesOnUnrecordedAndSaysSoInTheLog) {
   start({{"on_error", "fail_open"}});
-  limit_file_size(f.process().pid(), 256 * 1024);
+  // The recording's writes fail with EFBIG, as a full disk would with ENOSPC.
+  f.limit_file_size(256 * 1024);
   auto all = alice({"head -c 3000000 /dev/zero"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
   EXPECT_EQ(all.out.size(), 3000000u);
