@@ -49,6 +49,15 @@ decision allow_channel(const grant& g, channel_kind kind, std::string_view subsy
   return decision::deny("unknown channel kind");
 }
 
+decision allow_env(const grant& g, std::string_view name) {
+  const bool ok = std::any_of(g.allow.env.begin(), g.allow.env.end(), [&](const std::string& p) {
+    if (!p.empty() && p.back() == '*')
+      return name.substr(0, p.size() - 1) == std::string_view(p).substr(0, p.size() - 1);
+    return name == p;
+  });
+  return verdict(g, ok, "the environment variable " + printable(name));
+}
+
 decision allow_local_forward(const grant& g, std::string_view host, std::uint16_t port) {
   const bool ok =
       std::any_of(g.allow.local_forwards.begin(), g.allow.local_forwards.end(),

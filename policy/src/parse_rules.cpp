@@ -47,7 +47,7 @@ void parse_allow(json_checker& c, const nlohmann::json& v, const std::string& po
                  permissions& out) {
   object_reader r(c, v, pointer, "allow",
                   {"shell", "exec", "pty", "subsystems", "local_forwards", "remote_forwards",
-                   "agent_forwarding", "x11"});
+                   "agent_forwarding", "x11", "env"});
   if (!r.is_object()) return;
   out.shell = r.get_bool("shell").value_or(false);
   out.exec = r.get_bool("exec").value_or(false);
@@ -55,6 +55,18 @@ void parse_allow(json_checker& c, const nlohmann::json& v, const std::string& po
   out.agent_forwarding = r.get_bool("agent_forwarding").value_or(false);
   out.x11 = r.get_bool("x11").value_or(false);
   if (auto s = r.get_string_array("subsystems")) out.subsystems = std::move(*s);
+  if (auto e = r.get_string_array("env")) {
+    for (std::size_t i = 0; i < e->size(); ++i) {
+      const auto& p = (*e)[i];
+      const auto star = p.find('*');
+      if (p.empty() || (star != std::string::npos && star != p.size() - 1) ||
+          p.find('=') != std::string::npos) {
+        c.add(json_child(r.path("env"), i),
+              "\"" + p + "\" is not a variable name or a prefix ending in * (such as LC_*)");
+      }
+    }
+    out.env = std::move(*e);
+  }
   if (const auto* lf = r.find("local_forwards"))
     parse_local_forwards(c, *lf, r.path("local_forwards"), out);
   if (const auto* rf = r.find("remote_forwards"))

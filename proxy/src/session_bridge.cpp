@@ -21,8 +21,18 @@ std::optional<policy::decision> check_request(const policy::grant& g,
   if (t == "x11-req") return policy::allow_channel(g, policy::channel_kind::x11);
   if (t == "auth-agent-req@openssh.com")
     return policy::allow_channel(g, policy::channel_kind::agent_forwarding);
-  if (t == "env" || t == "window-change" || t == "signal" || t == "break") return std::nullopt;
+  if (t == "env") return policy::allow_env(g, r.env_name());
+  if (t == "window-change" || t == "signal" || t == "break") return std::nullopt;
   return policy::decision{false, "request " + t + " is not relayed", ""};
+}
+
+// The variable's name of an env request's data (string name, string value).
+std::optional<std::string> env_request_name(const sshlib::bytes& data) {
+  if (data.size() < 4) return std::nullopt;
+  const std::uint32_t len = (std::uint32_t{data[0]} << 24) | (std::uint32_t{data[1]} << 16) |
+                            (std::uint32_t{data[2]} << 8) | std::uint32_t{data[3]};
+  if (len > data.size() - 4) return std::nullopt;
+  return std::string(data.begin() + 4, data.begin() + 4 + len);
 }
 
 }  // namespace
@@ -129,6 +139,12 @@ bool session_bridge::refuse_if_denied(sshlib::channel_request& r) {
   if (!d || d->allowed) return false;
   conn_->log("request_denied",
              {{"request", r.type()}, {"target", grant_.destination.name}, {"reason", d->reason}});
+  if (r.type() == "env") {
+    // As sshd's AcceptEnv: a variable not passed on is dropped quietly (clients send LANG
+    // and LC_* on every session); the log has it.
+    r.reject();
+    return true;
+  }
   if (!notice_.empty()) {
     r.reject();  // one reason per session is enough
     return true;
@@ -276,7 +292,14 @@ void session_bridge::reach_target() {
 // The menu's session: its pty-req and env, then the shell, whose answer decides; then what
 // the user typed after the choice, and the relay.
 void session_bridge::start_chosen_shell() {
-  for (auto& r : replay_) up_.async_request(r.type, false, std::move(r.data), [](error_code) {});
+  for (auto& r : replay_) {
+    if (r.type == "env") {
+      // The menu kept it before a target was chosen: the chosen rule decides now.
+      const auto name = env_request_name(r.data);
+      if (!name || !policy::allow_env(grant_, *name).allowed) continue;
+    }
+    up_.async_request(r.type, false, std::move(r.data), [](error_code) {});
+  }
   replay_.clear();
   up_.async_request("shell", true, {}, [self = shared_from_this()](error_code ec) {
     if (ec) return self->fail_start("the target refused a shell");

@@ -342,5 +342,24 @@ TEST_F(BastionTerminating, AUserWhoLeavesWhileTheTargetIsBeingReachedLeavesNothi
       std::chrono::seconds(30)));
 }
 
+// env requests pass only for the variables the rule lists (LANG and LC_* by default); the
+// others are dropped, as sshd's AcceptEnv does, and logged.
+TEST(BastionTerminatingEnv, OnlyTheVariablesTheRuleAllowsReachTheTarget) {
+  if (skip_without_sshd()) GTEST_SKIP() << sshlib::test::listening_sshd::unavailable_reason();
+  bastion_fixture f;
+  const auto t = f.add_sshd_target({"AcceptEnv *"});
+  f.start(f.alice_web1_policy(f.key_login_target(t),
+                              {{"allow", {{"exec", true}, {"env", {"LC_*", "APP_MODE"}}}}}));
+  auto r = f.ssh({"-o", "SetEnv=LC_DEMO=yes APP_MODE=blue LD_PRELOAD=/tmp/evil.so", "-l",
+                  "alice+web1", "bastion", "echo \"[$LC_DEMO][$APP_MODE][$LD_PRELOAD]\""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "[yes][blue][]\n");
+  const auto events = f.events();
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const auto& e) {
+    return e["event"] == "request_denied" && e["request"] == "env" &&
+           e["reason"].template get<std::string>().find("LD_PRELOAD") != std::string::npos;
+  }));
+}
+
 }  // namespace
 }  // namespace bastion::test

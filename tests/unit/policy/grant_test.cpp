@@ -28,6 +28,23 @@ TEST(Grant, EverythingDeniedByDefault) {
   EXPECT_FALSE(allow_remote_forward(g, "", 8080));
 }
 
+TEST(Grant, EnvironmentVariablesByNameOrPrefix) {
+  const auto defaults = granted(nlohmann::json::object());
+  EXPECT_TRUE(allow_env(defaults, "LANG"));
+  EXPECT_TRUE(allow_env(defaults, "LC_ALL"));
+  EXPECT_TRUE(allow_env(defaults, "LC_"));
+  EXPECT_FALSE(allow_env(defaults, "LD_PRELOAD"));
+  EXPECT_FALSE(allow_env(defaults, "LANGUAGE")) << "a name without * matches only itself";
+  EXPECT_EQ(allow_env(defaults, "PATH").reason,
+            "rule ops-web does not allow the environment variable PATH on web1");
+
+  const auto g = granted({{"env", {"TZ", "APP_*"}}});
+  EXPECT_TRUE(allow_env(g, "TZ"));
+  EXPECT_TRUE(allow_env(g, "APP_MODE"));
+  EXPECT_FALSE(allow_env(g, "LANG")) << "a rule's list replaces the default";
+  EXPECT_FALSE(allow_env(granted({{"env", nlohmann::json::array()}}), "LANG"));
+}
+
 TEST(Grant, ChannelKindsAllowedOneByOne) {
   const auto g = granted({{"shell", true}, {"pty", true}, {"subsystems", {"sftp"}}});
   const auto shell = allow_channel(g, channel_kind::shell);

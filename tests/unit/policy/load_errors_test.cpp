@@ -57,6 +57,15 @@ TEST_F(PolicyErrors, UnknownKeysEverywhere) {
   EXPECT_EQ(ps.size(), 5u) << format_problems(ps);
 }
 
+TEST_F(PolicyErrors, EnvPatternsAreNamesOrPrefixes) {
+  doc_["rules"][0]["allow"] = {{"env", {"LANG", "*_X", "A=B", "", "LC_*"}}};
+  const auto ps = problems_of(doc_);
+  EXPECT_TRUE(has_problem(ps, "/rules/0/allow/env/1", "\"*_X\" is not a variable name"));
+  EXPECT_TRUE(has_problem(ps, "/rules/0/allow/env/2", "\"A=B\" is not a variable name"));
+  EXPECT_TRUE(has_problem(ps, "/rules/0/allow/env/3", "must not be empty"));
+  EXPECT_EQ(ps.size(), 3u) << format_problems(ps);
+}
+
 TEST_F(PolicyErrors, PortOutOfRange) {
   doc_["targets"]["web1"]["port"] = 0;
   doc_["rules"][0]["allow"] = {{"local_forwards", {{{"host", "db"}, {"ports", {22, 70000}}}}}};

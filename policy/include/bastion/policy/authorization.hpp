@@ -69,6 +69,9 @@ enum class channel_kind { shell, exec, pty, subsystem, x11, agent_forwarding };
 /// Whether the session may open or request `kind`; `subsystem` names the subsystem for
 /// channel_kind::subsystem ("sftp").
 decision allow_channel(const grant& g, channel_kind kind, std::string_view subsystem = {});
+/// An env request for variable `name`: matched against allow.env (a name, or a prefix
+/// ending in "*").
+decision allow_env(const grant& g, std::string_view name);
 /// A direct-tcpip (ssh -L/-D/-W) to host:port: matched against allow.local_forwards (host
 /// case-insensitively, or "*").
 decision allow_local_forward(const grant& g, std::string_view host, std::uint16_t port);

@@ -95,6 +95,9 @@ struct permissions {
   std::vector<remote_forward_rule> remote_forwards;
   bool agent_forwarding = false;
   bool x11 = false;
+  // Environment variables a session may pass on (env requests): names, or prefixes ending
+  // in "*". Debian's sshd accepts LANG and LC_* by default; so does the bastion.
+  std::vector<std::string> env = {"LANG", "LC_*"};
 };
 
 struct session_limits {
