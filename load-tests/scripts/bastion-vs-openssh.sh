@@ -14,16 +14,13 @@
 # Usage: bastion-vs-openssh.sh <build dir, e.g. build/release> [sessions, default 50]
 #                              [MiB, default 1024] [idle sessions, default 50]
 set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
 
 build=${1:?usage: $0 <build dir> [sessions] [MiB] [idle sessions]}
 sessions=${2:-50}
 mib=${3:-1024}
 idle=${4:-50}
-bastion=$build/proxy/bastion
-[[ -x $bastion ]] || { echo "not built: $bastion" >&2; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "needs root to run sshd and make cgroups" >&2; exit 1; }
-cg_root=/sys/fs/cgroup/cpuacct
-[[ -w $cg_root ]] || { echo "needs cgroup v1 cpuacct at $cg_root" >&2; exit 1; }
+bench_require "$build"
 
 dir=$(mktemp -d)
 pids=()
@@ -37,7 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p /run/sshd
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 for k in target_host jump_host user upstream; do ssh-keygen -q -t ed25519 -N '' -f "$dir/$k"; done
 cat "$dir/user.pub" "$dir/upstream.pub" > "$dir/authorized_keys"
 login=$(id -un)

@@ -9,15 +9,12 @@
 #
 # Usage: metrics-cost.sh <build dir, e.g. build/release> [MiB, default 1024] [runs, default 5]
 set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
 
 build=${1:?usage: $0 <build dir> [MiB] [runs]}
 mib=${2:-1024}
 runs=${3:-5}
-bastion=$build/proxy/bastion
-[[ -x $bastion ]] || { echo "not built: $bastion" >&2; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "needs root to run sshd and make cgroups" >&2; exit 1; }
-cg_root=/sys/fs/cgroup/cpuacct
-[[ -w $cg_root ]] || { echo "needs cgroup v1 cpuacct at $cg_root" >&2; exit 1; }
+bench_require "$build"
 
 dir=$(mktemp -d)
 pids=()
@@ -29,28 +26,12 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-mkdir -p /run/sshd
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 for k in target_host user; do ssh-keygen -q -t ed25519 -N '' -f "$dir/$k"; done
 cp "$dir/user.pub" "$dir/authorized_keys"
 login=$(id -un)
 
 target_port=$(free_port)
-# SetEnv HOME: the account's ~/.bashrc stays out of the timed command.
-cat > "$dir/target.conf" <<CFG
-HostKey $dir/target_host
-AuthorizedKeysFile $dir/authorized_keys
-PidFile $dir/target.pid
-ListenAddress 127.0.0.1:$target_port
-UsePAM no
-StrictModes no
-PermitRootLogin yes
-PasswordAuthentication no
-SetEnv HOME=$dir
-LogLevel ERROR
-CFG
-/usr/sbin/sshd -f "$dir/target.conf" -E "$dir/target.log"
-for _ in $(seq 100); do [[ -s $dir/target.pid ]] && break; sleep 0.1; done
+start_target_sshd "$dir" "$target_port"
 echo "[127.0.0.1]:$target_port $(cut -d' ' -f1,2 "$dir/target_host.pub")" > "$dir/known_hosts"
 
 modes=(off on)

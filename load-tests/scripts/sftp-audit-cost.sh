@@ -11,15 +11,12 @@
 #
 # Usage: sftp-audit-cost.sh <build dir, e.g. build/release> [MiB, default 1024] [runs, default 3]
 set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
 
 build=${1:?usage: $0 <build dir> [MiB] [runs]}
 mib=${2:-1024}
 runs=${3:-3}
-bastion=$build/proxy/bastion
-[[ -x $bastion ]] || { echo "not built: $bastion" >&2; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "needs root to run sshd and make cgroups" >&2; exit 1; }
-cg_root=/sys/fs/cgroup/cpuacct
-[[ -w $cg_root ]] || { echo "needs cgroup v1 cpuacct at $cg_root" >&2; exit 1; }
+bench_require "$build"
 
 dir=$(mktemp -d)
 data=$(mktemp -d /dev/shm/sftp-audit-XXXXXX)
@@ -32,27 +29,12 @@ cleanup() {
   rm -rf "$dir" "$data"
 }
 trap cleanup EXIT
-mkdir -p /run/sshd
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 for k in target_host user upstream; do ssh-keygen -q -t ed25519 -N '' -f "$dir/$k"; done
 cat "$dir/upstream.pub" > "$dir/authorized_keys"
 login=$(id -un)
 
 target_port=$(free_port)
-cat > "$dir/target.conf" <<CFG
-HostKey $dir/target_host
-AuthorizedKeysFile $dir/authorized_keys
-PidFile $dir/target.pid
-ListenAddress 127.0.0.1:$target_port
-UsePAM no
-StrictModes no
-PermitRootLogin yes
-PasswordAuthentication no
-Subsystem sftp internal-sftp
-LogLevel ERROR
-CFG
-/usr/sbin/sshd -f "$dir/target.conf" -E "$dir/target.log"
-for _ in $(seq 100); do [[ -s $dir/target.pid ]] && break; sleep 0.1; done
+start_target_sshd "$dir" "$target_port" "Subsystem sftp internal-sftp"
 
 modes=(off audit nohash)
 declare -A port

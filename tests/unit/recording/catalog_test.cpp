@@ -1,7 +1,7 @@
 #include <bastion/recording/catalog.hpp>
 
+#include "recording_test_support.hpp"
 #include "samples.hpp"
-#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,6 +3,7 @@
 // temporary directory: the audit sees the requests as sent and the replies in the pieces
 // read() returned, and its events must match what happened on disk.
 #include "bastion/recording/sftp_audit.hpp"
+#include "recording_test_support.hpp"
 
 #include "sftp/sftp_codec.hpp"
 
@@ -141,35 +142,7 @@ class audited_client {
   bytes buffer_;
 };
 
-std::string sha256_hex(const bytes& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EXPECT_EQ(EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr), 1);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(digits[md[i] >> 4]);
-    out.push_back(digits[md[i] & 0x0f]);
-  }
-  return out;
-}
-
-class temp_directory {
- public:
-  temp_directory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sftp-audit-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    path_ = pattern;
-  }
-  ~temp_directory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string operator/(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using bastion::recording::testing::sha256_hex;
 
 bytes handle_of(const p::response& r) {
   return std::get<p::handle_response>(r).handle;
@@ -177,7 +150,8 @@ bytes handle_of(const p::response& r) {
 
 TEST(SftpAuditOpenSsh, UploadDownloadAndFileOperationsAgainstSftpServer) {
   if (!std::filesystem::exists(sftp_server_path)) GTEST_SKIP() << "no " << sftp_server_path;
-  temp_directory dir;
+  bastion::recording::testing::temp_dir dir;
+  auto in_dir = [&](const char* name) { return (dir / name).string(); };
   std::vector<std::pair<std::string, json>> events;
   sftp_audit audit([&](std::string_view op, json f) { events.emplace_back(op, std::move(f)); });
   audited_client c(audit);
@@ -190,7 +164,7 @@ TEST(SftpAuditOpenSsh, UploadDownloadAndFileOperationsAgainstSftpServer) {
   for (auto& b : data) b = static_cast<std::uint8_t>(rng());
   constexpr std::size_t block = 32 * 1024;
   p::open_request open{
-      1, dir / "up.bin", open_mode::write | open_mode::create | open_mode::truncate, {}};
+      1, in_dir("up.bin"), open_mode::write | open_mode::create | open_mode::truncate, {}};
   open.attrs.permissions = 0640;
   const bytes up = handle_of(c.call(open));
   std::uint32_t id = 100, answered = 100;
@@ -206,7 +180,7 @@ TEST(SftpAuditOpenSsh, UploadDownloadAndFileOperationsAgainstSftpServer) {
   c.call(p::close_request{2, up});
 
   // Download: READs of 32 KiB, eight in flight, until EOF.
-  const bytes down = handle_of(c.call(p::open_request{3, dir / "up.bin", open_mode::read, {}}));
+  const bytes down = handle_of(c.call(p::open_request{3, in_dir("up.bin"), open_mode::read, {}}));
   std::uint64_t offset = 0;
   for (int i = 0; i < 8; ++i, offset += block) {
     c.send(p::read_request{id++, down, offset, static_cast<std::uint32_t>(block)});
@@ -225,16 +199,16 @@ TEST(SftpAuditOpenSsh, UploadDownloadAndFileOperationsAgainstSftpServer) {
   ASSERT_EQ(got, data);
 
   // File operations, one failing. SYMLINK in OpenSSH's order: target, then link.
-  c.call(p::rename_request{5, dir / "up.bin", dir / "moved.bin"});
-  c.call(p::remove_request{6, dir / "missing"});
-  c.call(p::mkdir_request{7, dir / "d", {}});
-  c.call(p::symlink_request{8, dir / "moved.bin", dir / "link"});
-  c.call(p::posix_rename_request{9, dir / "link", dir / "link2"});
-  c.call(p::rmdir_request{10, dir / "d"});
+  c.call(p::rename_request{5, in_dir("up.bin"), in_dir("moved.bin")});
+  c.call(p::remove_request{6, in_dir("missing")});
+  c.call(p::mkdir_request{7, in_dir("d"), {}});
+  c.call(p::symlink_request{8, in_dir("moved.bin"), in_dir("link")});
+  c.call(p::posix_rename_request{9, in_dir("link"), in_dir("link2")});
+  c.call(p::rmdir_request{10, in_dir("d")});
   audit.end();
 
   ASSERT_FALSE(audit.stopped()) << audit.stop_reason();
-  EXPECT_EQ(std::filesystem::read_symlink(dir / "link2"), dir / "moved.bin");
+  EXPECT_EQ(std::filesystem::read_symlink(in_dir("link2")), in_dir("moved.bin"));
   std::vector<std::string> ops;
   for (const auto& [op, f] : events) ops.push_back(op);
   ASSERT_EQ(ops, (std::vector<std::string>{"session", "open", "close", "open", "close", "rename",
@@ -246,8 +220,8 @@ TEST(SftpAuditOpenSsh, UploadDownloadAndFileOperationsAgainstSftpServer) {
   EXPECT_EQ(events[4].second["bytes_read"], data.size());
   EXPECT_EQ(events[4].second["sha256"], sha256_hex(data));
   EXPECT_EQ(events[6].second["result"], "no_such_file");
-  EXPECT_EQ(events[8].second["link"], dir / "link");
-  EXPECT_EQ(events[8].second["target"], dir / "moved.bin");
+  EXPECT_EQ(events[8].second["link"], in_dir("link"));
+  EXPECT_EQ(events[8].second["target"], in_dir("moved.bin"));
   EXPECT_EQ(events[9].second["extension"], "posix-rename@openssh.com");
   for (std::size_t i : {5, 7, 8, 9, 10}) EXPECT_EQ(events[i].second["result"], "ok") << i;
 }

@@ -2,6 +2,7 @@
 // several chunkings (1 byte, small and large random pieces, whole) and must give the same
 // events; SHA-256 values are checked against OpenSSL's one-shot digest of the same data.
 #include "bastion/recording/sftp_audit.hpp"
+#include "recording_test_support.hpp"
 
 #include "sftp/sftp_codec.hpp"
 
@@ -120,18 +121,7 @@ class recorder {
   sftp_audit audit_;
 };
 
-std::string sha256_hex(const bytes& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EXPECT_EQ(EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr), 1);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(digits[md[i] >> 4]);
-    out.push_back(digits[md[i] & 0x0f]);
-  }
-  return out;
-}
+using bastion::recording::testing::sha256_hex;
 
 bytes random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);

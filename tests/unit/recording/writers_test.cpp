@@ -1,5 +1,9 @@
 #include <bastion/recording/writers.hpp>
 
+#include "recording_test_support.hpp"
+
+#include <bastion/recording/base64_decode.hpp>
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <nlohmann/json.hpp>
@@ -18,13 +22,6 @@ namespace fs = std::filesystem;
 
 class RecordingWriters : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/recording-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   session_info info(std::string kind = "shell") const {
     session_info i;
     i.session = "20261202T104018Z-5f3a9c01";
@@ -52,15 +49,11 @@ class RecordingWriters : public ::testing::Test {
   static std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
   static std::string unbase64(const std::string& s) {
-    std::string out(s.size(), '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(s.data()),
-                                  static_cast<int>(s.size()));
-    out.resize(static_cast<std::size_t>(n) - (s.ends_with("==") ? 2 : s.ends_with("=") ? 1 : 0));
-    return out;
+    return decode_base64(s).value();  // the library's strict decoder; throws if invalid
   }
 
-  fs::path dir_;
+  testing::temp_dir tmp_;
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(RecordingWriters, TerminalRecordingIsAsciicastV2) {
