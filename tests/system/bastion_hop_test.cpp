@@ -167,6 +167,27 @@ TEST(BastionCheckConfig, AValidConfigurationIsSummarisedAndMistakesArePointedAt)
             std::string::npos)
       << b.err;
   EXPECT_NE(b.err.find("/policy/rules/0/targets/0"), std::string::npos) << b.err;
+
+  // This stop's sections: recording, log.stderr, a rule's record_input and allow.env.
+  config = {{"listen", {"127.0.0.1:2222"}},
+            {"host_keys", {{{"path", "/nonexistent"}, {"generate", "ed25519"}}}},
+            {"log", {{"stderr", "yes"}}},
+            {"recording", {{"directory", ""}, {"on_error", "maybe"}, {"stream_limit_bytes", -1}}},
+            {"policy", policy}};
+  config["policy"]["rules"][0]["record_input"] = 1;
+  config["policy"]["rules"][0]["allow"] = {{"env", {"LC_*", "*X", "A=B"}}};
+  const auto bad2 = f.dir() / "bad2.json";
+  std::ofstream(bad2) << config.dump();
+  sshlib::test::child_process check2({bastion_path, "--check-config", bad2.string()});
+  auto b2 = check2.wait(std::chrono::seconds(30));
+  EXPECT_EQ(b2.exit_code, 1);
+  for (const char* pointer :
+       {":/log/stderr:", ":/recording/directory:", ":/recording/on_error: \"maybe\" is not",
+        ":/recording/stream_limit_bytes:", ":/policy/rules/0/record_input:",
+        ":/policy/rules/0/allow/env/1: \"*X\" is not", ":/policy/rules/0/allow/env/2:"}) {
+    EXPECT_NE(b2.err.find(pointer), std::string::npos) << pointer << "\n" << b2.err;
+  }
+  EXPECT_EQ(b2.err.find("/allow/env/0"), std::string::npos) << b2.err;
 }
 
 }  // namespace
