@@ -51,6 +51,7 @@ PasswordAuthentication no
 AllowTcpForwarding yes
 MaxStartups 200
 MaxSessions 200
+SetEnv HOME=$dir
 LogLevel ERROR
 CFG
   /usr/sbin/sshd -f "$dir/$1.conf" -E "$dir/$1.log"
@@ -110,18 +111,8 @@ Host bastion
   HostName 127.0.0.1
   Port $bastion_port
   User alice
-Host *
-  IdentityFile $dir/user
-  IdentitiesOnly yes
-  UserKnownHostsFile $dir/known_hosts
-  StrictHostKeyChecking yes
-  BatchMode yes
-  KexAlgorithms curve25519-sha256
-  Ciphers aes128-gcm@openssh.com
-  Compression no
-  ControlMaster no
-  LogLevel ERROR
 CFG
+bench_client_defaults "$dir" >> "$dir/ssh_config"
 ssh_() { ssh -F "$dir/ssh_config" "$@"; }
 
 # Runs "$@" $sessions times; prints "median_wall_ms".

@@ -4,6 +4,8 @@
 # bench_require BUILD_DIR     sets $bastion and $cg_root; exits unless the daemon is built,
 #                             we are root (sshd, cgroups) and cgroup v1 cpuacct is there
 # free_port                   prints a loopback port nobody listens on now
+# bench_client_defaults DIR   prints the `Host *` block of the scripts' OpenSSH client: DIR/user
+#                             as identity, DIR/known_hosts, curve25519-sha256, aes128-gcm
 # start_target_sshd DIR PORT [LINE...]
 #                             Debian's sshd on 127.0.0.1:PORT with DIR/target_host as host key,
 #                             DIR/authorized_keys, its pid in DIR/target.pid; extra sshd_config
@@ -41,4 +43,20 @@ start_target_sshd() {
   } > "$d/target.conf"
   /usr/sbin/sshd -f "$d/target.conf" -E "$d/target.log"
   for _ in $(seq 100); do [[ -s $d/target.pid ]] && break; sleep 0.1; done
+}
+
+bench_client_defaults() {
+  cat <<CFG
+Host *
+  IdentityFile $1/user
+  IdentitiesOnly yes
+  UserKnownHostsFile $1/known_hosts
+  StrictHostKeyChecking yes
+  BatchMode yes
+  KexAlgorithms curve25519-sha256
+  Ciphers aes128-gcm@openssh.com
+  Compression no
+  ControlMaster no
+  LogLevel ERROR
+CFG
 }

@@ -43,7 +43,9 @@ class session_bridge : public std::enable_shared_from_this<session_bridge> {
 
  private:
   struct direction {
-    std::array<std::uint8_t, 32 * 1024> buffer;
+    static constexpr std::size_t buffer_size = 32 * 1024;
+    // Held only while a chunk is on its way: a quiet session holds no buffer.
+    std::unique_ptr<std::uint8_t[]> buffer{};
     std::uint64_t bytes = 0;
     bool done = false;
   };

@@ -59,7 +59,7 @@ bytes encode_x11_request(const x11_settings& x11);
 /// window-change, signal, x11-req, auth-agent-req@openssh.com; client: keepalive and
 /// unknown ones). Answer with accept() or reject() when want_reply; unanswered: rejected.
 class channel_request {
-public:
+ public:
   const std::string& type() const noexcept { return type_; }
   bool want_reply() const noexcept { return want_reply_; }
   /// The request's type-specific bytes.
@@ -88,7 +88,7 @@ public:
   std::optional<pty_settings> pty_;
   std::optional<x11_settings> x11_;
 
-private:
+ private:
   std::string type_;
   bool want_reply_;
   bytes data_;
@@ -134,7 +134,7 @@ struct incoming_channel {
 };
 
 class channel {
-public:
+ public:
   using executor_type = boost::asio::any_io_executor;
 
   channel() = default;
@@ -156,7 +156,9 @@ public:
   auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, boost::asio::mutable_buffer b) {
-          do_read(0, b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+          do_read(0, b,
+                  detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler),
+                                                                                get_executor()));
         },
         token, first_buffer(buffers));
   }
@@ -166,15 +168,35 @@ public:
   auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, boost::asio::const_buffer b) {
-          do_write(0, b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+          do_write(0, b,
+                   detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler),
+                                                                                 get_executor()));
         },
         token, first_const_buffer(buffers));
+  }
+
+  /// Readiness, as a socket has it, for readers that hold no buffer while the channel is
+  /// quiet: async_wait(wait_read) completes when data, EOF or CLOSE is there to read, and
+  /// read_some() takes what is there without waiting. A channel never blocks: read_some
+  /// gives boost::asio::error::would_block when nothing is there, eof after the peer's EOF
+  /// or CLOSE. Both work on the data stream. Completion: void(error_code).
+  enum wait_type { wait_read };
+  template <class Token>
+  auto async_wait(wait_type, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          do_wait_readable(0, detail::erase_handler<boost::system::error_code>(std::move(handler),
+                                                                               get_executor()));
+        },
+        token);
+  }
+  std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec) {
+    return do_read_now(0, buffer, ec);
   }
 
   /// The extended-data stream of type 1 (stderr), as another Asio stream.
   class stderr_stream_type;
   stderr_stream_type stderr_stream() const;
-
 
   /// Sends a CHANNEL_REQUEST. With want_reply the completion waits for the peer's answer
   /// (errc::request_refused when it says no); otherwise it completes once queued.
@@ -183,8 +205,9 @@ public:
   auto async_request(std::string type, bool want_reply, bytes data, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
         [this](auto handler, std::string t, bool w, bytes d) {
-          do_request(std::move(t), w, std::move(d),
-                     detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+          do_request(
+              std::move(t), w, std::move(d),
+              detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
         },
         token, std::move(type), want_reply, std::move(data));
   }
@@ -223,7 +246,8 @@ public:
     return async_request("auth-agent-req@openssh.com", true, {}, std::forward<Token>(token));
   }
   /// window-change (no reply) and signal (no reply; the seed's channel.signal()).
-  void window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_t height_px = 0, std::uint32_t width_px = 0);
+  void window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_t height_px = 0,
+                     std::uint32_t width_px = 0);
   void signal(std::string name);
 
   /// Server: reports how the command ended (exit-status / exit-signal), before close().
@@ -239,7 +263,8 @@ public:
   auto async_wait_closed(Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
         [this](auto handler) {
-          do_wait_closed(detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
+          do_wait_closed(
+              detail::erase_handler<boost::system::error_code>(std::move(handler), get_executor()));
         },
         token);
   }
@@ -257,17 +282,19 @@ public:
 
   channel_impl& impl() noexcept { return *impl_; }
 
-private:
+ private:
   template <class Buffers>
   static boost::asio::mutable_buffer first_buffer(const Buffers& b) {
-    for (auto it = boost::asio::buffer_sequence_begin(b); it != boost::asio::buffer_sequence_end(b); ++it) {
+    for (auto it = boost::asio::buffer_sequence_begin(b); it != boost::asio::buffer_sequence_end(b);
+         ++it) {
       if (boost::asio::mutable_buffer(*it).size() != 0) return *it;
     }
     return {};
   }
   template <class Buffers>
   static boost::asio::const_buffer first_const_buffer(const Buffers& b) {
-    for (auto it = boost::asio::buffer_sequence_begin(b); it != boost::asio::buffer_sequence_end(b); ++it) {
+    for (auto it = boost::asio::buffer_sequence_begin(b); it != boost::asio::buffer_sequence_end(b);
+         ++it) {
       if (boost::asio::const_buffer(*it).size() != 0) return *it;
     }
     return {};
@@ -276,10 +303,17 @@ private:
   static bytes two_strings(std::string_view a, std::string_view b);
   static bytes encode_pty(const pty_settings& pty);
 
-  void do_read(std::uint32_t data_type, boost::asio::mutable_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
-  void do_write(std::uint32_t data_type, boost::asio::const_buffer b, detail::completion<boost::system::error_code, std::size_t> done);
-  void do_request(std::string type, bool want_reply, bytes data, detail::completion<boost::system::error_code> done);
+  void do_read(std::uint32_t data_type, boost::asio::mutable_buffer b,
+               detail::completion<boost::system::error_code, std::size_t> done);
+  void do_write(std::uint32_t data_type, boost::asio::const_buffer b,
+                detail::completion<boost::system::error_code, std::size_t> done);
+  void do_request(std::string type, bool want_reply, bytes data,
+                  detail::completion<boost::system::error_code> done);
   void do_wait_closed(detail::completion<boost::system::error_code> done);
+  void do_wait_readable(std::uint32_t data_type,
+                        detail::completion<boost::system::error_code> done);
+  std::size_t do_read_now(std::uint32_t data_type, boost::asio::mutable_buffer b,
+                          boost::system::error_code& ec);
 
   friend class stderr_stream_type;
   std::shared_ptr<channel_impl> impl_;
@@ -287,7 +321,7 @@ private:
 
 /// The extended-data stream of type 1 (stderr) of a channel, as another Asio stream.
 class channel::stderr_stream_type {
-public:
+ public:
   using executor_type = boost::asio::any_io_executor;
   explicit stderr_stream_type(channel c) : c_(std::move(c)) {}
   executor_type get_executor() const { return c_.get_executor(); }
@@ -295,7 +329,9 @@ public:
   auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, boost::asio::mutable_buffer b) {
-          c_.do_read(1, b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+          c_.do_read(1, b,
+                     detail::erase_handler<boost::system::error_code, std::size_t>(
+                         std::move(handler), get_executor()));
         },
         token, first_buffer(buffers));
   }
@@ -303,15 +339,34 @@ public:
   auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, boost::asio::const_buffer b) {
-          c_.do_write(1, b, detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), get_executor()));
+          c_.do_write(1, b,
+                      detail::erase_handler<boost::system::error_code, std::size_t>(
+                          std::move(handler), get_executor()));
         },
         token, first_const_buffer(buffers));
   }
+  /// Readiness, as the channel's own (async_wait and a read_some that never blocks).
+  using wait_type = channel::wait_type;
+  static constexpr wait_type wait_read = channel::wait_read;
+  template <class Token>
+  auto async_wait(wait_type, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          c_.do_wait_readable(1, detail::erase_handler<boost::system::error_code>(
+                                     std::move(handler), get_executor()));
+        },
+        token);
+  }
+  std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec) {
+    return c_.do_read_now(1, buffer, ec);
+  }
 
-private:
+ private:
   channel c_;
 };
 
-inline channel::stderr_stream_type channel::stderr_stream() const { return stderr_stream_type(*this); }
+inline channel::stderr_stream_type channel::stderr_stream() const {
+  return stderr_stream_type(*this);
+}
 
 }  // namespace sshlib

@@ -3,10 +3,14 @@
 //
 // Each direction reads into its own 32 KiB buffer and writes all of it before reading
 // again, so a slow receiver stops the sender after at most one buffer plus the SSH window:
-// memory stays bounded whatever the speeds. An end of stream on one side is passed on as a
-// half-close of the other (byte_stream::shutdown_send: a socket's shutdown, a channel's
-// EOF), so request/response protocols that half-close keep working. When both directions
-// have ended, or either fails, both streams are closed and the relay completes.
+// memory stays bounded whatever the speeds. A direction whose source has readiness (a
+// socket, a channel: byte_stream::can_wait_readable) holds its buffer only while bytes
+// move: once the source is drained the buffer goes back and the direction waits, so an
+// idle relay costs no buffer at all; other sources keep theirs for the relay's life. An end of
+// stream on one side is passed on as a half-close of the other (byte_stream::shutdown_send: a
+// socket's shutdown, a channel's EOF), so request/response protocols that half-close keep working.
+// When both directions have ended, or either fails, both streams are closed and the relay
+// completes.
 //
 // Threading: both streams must share one executor (a connection's), the relay runs there.
 #pragma once
@@ -30,7 +34,7 @@ struct relay_counts {
 class relay_state;
 
 class relay {
-public:
+ public:
   relay(std::unique_ptr<byte_stream> a, std::unique_ptr<byte_stream> b);
   /// Destroying the relay does not stop it: async_run keeps it going; call close() to stop.
   ~relay();
@@ -44,7 +48,8 @@ public:
   auto async_run(Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, relay_counts)>(
         [this](auto handler) {
-          do_run(detail::erase_handler<boost::system::error_code, relay_counts>(std::move(handler), executor()));
+          do_run(detail::erase_handler<boost::system::error_code, relay_counts>(std::move(handler),
+                                                                                executor()));
         },
         token);
   }
@@ -52,8 +57,10 @@ public:
   void close();
   /// What has been copied so far.
   relay_counts counts() const noexcept;
+  /// Bytes of buffer the relay holds now (0 when both directions wait on quiet streams).
+  std::size_t buffer_bytes() const noexcept;
 
-private:
+ private:
   boost::asio::any_io_executor executor() const;
   void do_run(detail::completion<boost::system::error_code, relay_counts> done);
   std::shared_ptr<relay_state> state_;

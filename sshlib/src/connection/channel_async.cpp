@@ -26,20 +26,67 @@ void channel_impl::read(std::uint32_t data_type, asio::mutable_buffer b, read_do
   deliver(s);
 }
 
+std::size_t channel_impl::read_now(std::uint32_t data_type, asio::mutable_buffer b,
+                                   error_code& ec) {
+  auto& s = streams_[data_type == 0 ? 0 : 1];
+  ec = {};
+  if (s.parked) {
+    ec = make_error_code(errc::invalid_value);  // an async read is in progress
+    return 0;
+  }
+  if (s.size() > 0) return take(s, b);
+  if (b.size() == 0) return 0;
+  ec = read_ended() ? end_of_reading() : error_code(asio::error::would_block);
+  return 0;
+}
+
+void channel_impl::wait_readable(std::uint32_t data_type, detail::completion<error_code> done) {
+  auto& s = streams_[data_type == 0 ? 0 : 1];
+  if (s.readable_waiter) return done(make_error_code(errc::invalid_value));  // one at a time
+  if (s.size() > 0 || read_ended()) {
+    asio::post(executor_, [d = std::move(done)]() mutable { d(error_code{}); });
+    return;
+  }
+  s.readable_waiter = std::move(done);
+}
+
+error_code channel_impl::end_of_reading() const {
+  // After our own close() nothing more will be delivered: reading ends as at EOF.
+  return aborted_ && !eof_received_ && !close_received_ ? *aborted_ : error_code(asio::error::eof);
+}
+
+// Copies what fits of the buffered data and grants the window back for it.
+std::size_t channel_impl::take(stream_buffer& s, asio::mutable_buffer b) {
+  const std::size_t n = std::min(b.size(), s.size());
+  std::memcpy(b.data(), s.data.data() + s.start, n);
+  s.start += n;
+  if (s.start == s.data.size()) {
+    // Emptied: an idle channel keeps no large buffer (a bulk transfer leaves one the size of
+    // its biggest burst behind otherwise).
+    if (s.data.capacity() > idle_buffer_capacity) {
+      bytes().swap(s.data);
+    } else {
+      s.data.clear();
+    }
+    s.start = 0;
+  }
+  maybe_adjust_window(n);
+  return n;
+}
+
 void channel_impl::deliver(stream_buffer& s) {
+  if (s.readable_waiter && (s.size() > 0 || read_ended())) {
+    auto w = std::move(s.readable_waiter);
+    s.readable_waiter = {};
+    w(error_code{});
+  }
   if (!s.parked) return;
   auto& [buffer, done] = *s.parked;
   if (s.size() > 0 && buffer.size() > 0) {
-    const std::size_t n = std::min(buffer.size(), s.size());
-    std::memcpy(buffer.data(), s.data.data() + s.start, n);
-    s.start += n;
-    if (s.start == s.data.size()) {
-      s.data.clear();
-      s.start = 0;
-    }
     auto d = std::move(done);
+    const auto b = buffer;
     s.parked.reset();
-    maybe_adjust_window(n);
+    const std::size_t n = take(s, b);
     d(error_code{}, n);
     return;
   }
@@ -49,11 +96,10 @@ void channel_impl::deliver(stream_buffer& s) {
     d(error_code{}, 0);
     return;
   }
-  if (eof_received_ || close_received_ || close_sent_ || aborted_) {
-    // After our own close() nothing more will be delivered: the read ends like at EOF.
+  if (read_ended()) {
     auto d = std::move(done);
     s.parked.reset();
-    d(aborted_ && !eof_received_ && !close_received_ ? *aborted_ : error_code(asio::error::eof), 0);
+    d(end_of_reading(), 0);
   }
 }
 
@@ -61,7 +107,8 @@ void channel_impl::maybe_adjust_window(std::size_t consumed) {
   // Grant the window back as the reader drains it, in batches of half a window: the
   // peer never has more than one window of data in flight or buffered here.
   unacknowledged_ += consumed;
-  if (unacknowledged_ < connection::limits::default_window / 2 || close_sent_ || close_received_) return;
+  if (unacknowledged_ < connection::limits::default_window / 2 || close_sent_ || close_received_)
+    return;
   const auto add = static_cast<std::uint32_t>(unacknowledged_);
   unacknowledged_ = 0;
   local_window_ += add;
@@ -70,7 +117,8 @@ void channel_impl::maybe_adjust_window(std::size_t consumed) {
 
 void channel_impl::write(std::uint32_t data_type, asio::const_buffer b, read_done done) {
   if (aborted_) return done(*aborted_, 0);
-  if (close_sent_ || close_received_ || eof_sent_) return done(make_error_code(errc::connection_closed), 0);
+  if (close_sent_ || close_received_ || eof_sent_)
+    return done(make_error_code(errc::connection_closed), 0);
   writes_.push_back({data_type, b, std::move(done)});
   try_write();
 }
@@ -88,8 +136,10 @@ void channel_impl::try_write() {
     auto w = std::move(self->writes_.front());
     self->writes_.pop_front();
     if (self->aborted_) return w.done(*self->aborted_, 0);
-    if (self->close_sent_ || self->close_received_) return w.done(make_error_code(errc::connection_closed), 0);
-    const std::size_t n = std::min<std::size_t>({w.buffer.size(), self->remote_window_, self->remote_max_packet_});
+    if (self->close_sent_ || self->close_received_)
+      return w.done(make_error_code(errc::connection_closed), 0);
+    const std::size_t n =
+        std::min<std::size_t>({w.buffer.size(), self->remote_window_, self->remote_max_packet_});
     if (n == 0 && w.buffer.size() > 0) {
       self->writes_.push_front(std::move(w));  // the window closed meanwhile
       return;
@@ -106,7 +156,8 @@ void channel_impl::try_write() {
   });
 }
 
-void channel_impl::request(std::string type, bool want_reply, bytes data, detail::completion<error_code> done) {
+void channel_impl::request(std::string type, bool want_reply, bytes data,
+                           detail::completion<error_code> done) {
   auto c = core();
   if (aborted_) return done(*aborted_);
   if (!c || close_sent_ || close_received_) return done(make_error_code(errc::connection_closed));
@@ -147,18 +198,21 @@ void channel_impl::wait_closed(detail::completion<error_code> done) {
   closed_waiters_.push_back(std::move(done));
 }
 
-void channel_impl::opened(std::uint32_t remote_id, std::uint32_t remote_window, std::uint32_t remote_max_packet) {
+void channel_impl::opened(std::uint32_t remote_id, std::uint32_t remote_window,
+                          std::uint32_t remote_max_packet) {
   remote_id_ = remote_id;
   remote_window_ = remote_window;
-  remote_max_packet_ = std::min<std::uint32_t>(remote_max_packet, connection::limits::default_max_packet);
+  remote_max_packet_ =
+      std::min<std::uint32_t>(remote_max_packet, connection::limits::default_max_packet);
   if (remote_max_packet_ == 0) remote_max_packet_ = 1;
   open_ = true;
 }
 
 result<void> channel_impl::on_data(std::uint32_t data_type, byte_view data) {
   if (data.size() > local_window_) {
-    return error{errc::window_exceeded, "channel " + std::to_string(local_id_) + ": " + std::to_string(data.size()) +
-                                            " bytes with a window of " + std::to_string(local_window_)};
+    return error{errc::window_exceeded,
+                 "channel " + std::to_string(local_id_) + ": " + std::to_string(data.size()) +
+                     " bytes with a window of " + std::to_string(local_window_)};
   }
   local_window_ -= static_cast<std::uint32_t>(data.size());
   if (data_type > 1 || close_sent_) {
@@ -167,6 +221,19 @@ result<void> channel_impl::on_data(std::uint32_t data_type, byte_view data) {
     return {};
   }
   auto& s = streams_[data_type];
+  if (s.size() == 0 && s.parked && s.parked->first.size() > 0) {
+    // A reader is waiting: straight into its buffer, and only what does not fit is kept.
+    auto [buffer, done] = std::move(*s.parked);
+    s.parked.reset();
+    const std::size_t n = std::min(buffer.size(), data.size());
+    std::memcpy(buffer.data(), data.data(), n);
+    data = data.subspan(n);
+    if (!data.empty()) s.data.assign(data.begin(), data.end());
+    maybe_adjust_window(n);
+    done(error_code{}, n);
+    if (s.size() > 0) deliver(s);  // the reader may have parked again, or be waiting
+    return {};
+  }
   // Drop what the reader has consumed once it is at least half the buffer: a reader that
   // never empties the buffer completely (it asks for less than is waiting while more
   // arrives) would otherwise keep every byte ever received.
@@ -214,7 +281,8 @@ void channel_impl::on_close() {
 void channel_impl::release_handler() {
   // A handler commonly captures its own channel: dropping it breaks that cycle. If it is
   // running right now it is destroyed from a posted task instead.
-  if (request_handler_ && in_request_handler_) asio::post(executor_, [h = std::move(request_handler_)] {});
+  if (request_handler_ && in_request_handler_)
+    asio::post(executor_, [h = std::move(request_handler_)] {});
   request_handler_ = nullptr;
 }
 
@@ -239,7 +307,8 @@ void channel_impl::flush_replies() {
     reply_queue_.pop_front();
     if (close_sent_) continue;
     if (auto c = core()) {
-      c->send(ok ? connection::make_channel_success(remote_id_) : connection::make_channel_failure(remote_id_));
+      c->send(ok ? connection::make_channel_success(remote_id_)
+                 : connection::make_channel_failure(remote_id_));
     }
   }
 }
@@ -254,8 +323,8 @@ result<void> channel_impl::on_request(const connection::channel_request_message&
   }
   if (m.type == "exit-signal") {
     std::string lang;
-    r.read_string(exit_.signal, 64) && r.read_bool(exit_.core_dumped) && r.read_string(exit_.message, 4096) &&
-        r.read_string(lang, 256);
+    r.read_string(exit_.signal, 64) && r.read_bool(exit_.core_dumped) &&
+        r.read_string(exit_.message, 4096) && r.read_string(lang, 256);
     return {};
   }
   auto self = shared_from_this();
@@ -263,9 +332,10 @@ result<void> channel_impl::on_request(const connection::channel_request_message&
   std::function<void(bool)> reply = [](bool) {};
   if (m.want_reply) {
     if (reply_queue_.size() >= connection::limits::max_pending_channel_requests) {
-      return error{errc::protocol_error, "channel " + std::to_string(local_id_) + ": more than " +
-                                             std::to_string(connection::limits::max_pending_channel_requests) +
-                                             " requests waiting for replies"};
+      return error{errc::protocol_error,
+                   "channel " + std::to_string(local_id_) + ": more than " +
+                       std::to_string(connection::limits::max_pending_channel_requests) +
+                       " requests waiting for replies"};
     }
     auto slot = std::make_shared<pending_reply>();
     reply_queue_.push_back(slot);
@@ -302,17 +372,20 @@ result<void> channel_impl::on_request(const connection::channel_request_message&
   } else if (m.type == "pty-req" || m.type == "window-change") {
     pty_settings p;
     if (m.type == "pty-req") well_formed = r.read_string(p.term, 256);
-    well_formed = well_formed && r.read_u32(p.cols) && r.read_u32(p.rows) && r.read_u32(p.width_px) &&
-                  r.read_u32(p.height_px);
+    well_formed = well_formed && r.read_u32(p.cols) && r.read_u32(p.rows) &&
+                  r.read_u32(p.width_px) && r.read_u32(p.height_px);
     if (well_formed && m.type == "pty-req") well_formed = r.read_string(p.modes, 4096);
     // Normalise to pty_settings' convention (no TTY_OP_END); undecodable modes stay raw.
     if (well_formed && m.type == "pty-req") {
-      if (auto decoded = decode_terminal_modes(byte_view(p.modes))) p.modes = encode_terminal_modes(*decoded);
+      if (auto decoded = decode_terminal_modes(byte_view(p.modes)))
+        p.modes = encode_terminal_modes(*decoded);
     }
     if (well_formed) req.pty_ = std::move(p);
   }
   if (!well_formed) {
-    if (auto c = core()) c->session().debug("refused malformed " + m.type + " request on channel " + std::to_string(local_id_));
+    if (auto c = core())
+      c->session().debug("refused malformed " + m.type + " request on channel " +
+                         std::to_string(local_id_));
     req.reject();
     return {};
   }
@@ -348,8 +421,12 @@ void channel_impl::abort(const error_code& ec) {
 
 // ---- channel_request -----------------------------------------------------------------
 
-channel_request::channel_request(std::string type, bool want_reply, bytes data, std::function<void(bool)> reply)
-    : type_(std::move(type)), want_reply_(want_reply), data_(std::move(data)), reply_(std::move(reply)) {}
+channel_request::channel_request(std::string type, bool want_reply, bytes data,
+                                 std::function<void(bool)> reply)
+    : type_(std::move(type)),
+      want_reply_(want_reply),
+      data_(std::move(data)),
+      reply_(std::move(reply)) {}
 channel_request::channel_request(channel_request&&) noexcept = default;
 channel_request& channel_request::operator=(channel_request&&) noexcept = default;
 channel_request::~channel_request() {
@@ -364,11 +441,17 @@ void channel_request::reject() {
 
 // ---- channel -------------------------------------------------------------------------
 
-channel::executor_type channel::get_executor() const { return impl_->executor(); }
-bool channel::is_open() const noexcept { return impl_ && impl_->open_ && !impl_->close_sent_ && !impl_->close_received_; }
+channel::executor_type channel::get_executor() const {
+  return impl_->executor();
+}
+bool channel::is_open() const noexcept {
+  return impl_ && impl_->open_ && !impl_->close_sent_ && !impl_->close_received_;
+}
 // The accessors below also answer for an empty channel (default-constructed, or the one an
 // open that failed before reaching the peer completes with): nothing to report.
-std::string channel::type() const { return impl_ ? impl_->type() : std::string(); }
+std::string channel::type() const {
+  return impl_ ? impl_->type() : std::string();
+}
 const exit_info& channel::exit_status() const {
   static const exit_info none;
   return impl_ ? impl_->exit_ : none;
@@ -377,21 +460,40 @@ const std::optional<open_failure_info>& channel::open_failure() const {
   static const std::optional<open_failure_info> none;
   return impl_ ? impl_->open_failure_ : none;
 }
-bool channel::eof_received() const noexcept { return impl_ && impl_->eof_received_; }
-void channel::on_request(std::function<void(channel_request)> handler) { impl_->request_handler_ = std::move(handler); }
-void channel::send_eof() { impl_->send_eof(); }
-void channel::close() { impl_->close(); }
+bool channel::eof_received() const noexcept {
+  return impl_ && impl_->eof_received_;
+}
+void channel::on_request(std::function<void(channel_request)> handler) {
+  impl_->request_handler_ = std::move(handler);
+}
+void channel::send_eof() {
+  impl_->send_eof();
+}
+void channel::close() {
+  impl_->close();
+}
 
-void channel::do_read(std::uint32_t t, asio::mutable_buffer b, detail::completion<error_code, std::size_t> done) {
+void channel::do_read(std::uint32_t t, asio::mutable_buffer b,
+                      detail::completion<error_code, std::size_t> done) {
   impl_->read(t, b, std::move(done));
 }
-void channel::do_write(std::uint32_t t, asio::const_buffer b, detail::completion<error_code, std::size_t> done) {
+void channel::do_write(std::uint32_t t, asio::const_buffer b,
+                       detail::completion<error_code, std::size_t> done) {
   impl_->write(t, b, std::move(done));
 }
-void channel::do_request(std::string type, bool want_reply, bytes data, detail::completion<error_code> done) {
+void channel::do_request(std::string type, bool want_reply, bytes data,
+                         detail::completion<error_code> done) {
   impl_->request(std::move(type), want_reply, std::move(data), std::move(done));
 }
-void channel::do_wait_closed(detail::completion<error_code> done) { impl_->wait_closed(std::move(done)); }
+void channel::do_wait_closed(detail::completion<error_code> done) {
+  impl_->wait_closed(std::move(done));
+}
+void channel::do_wait_readable(std::uint32_t t, detail::completion<error_code> done) {
+  impl_->wait_readable(t, std::move(done));
+}
+std::size_t channel::do_read_now(std::uint32_t t, asio::mutable_buffer b, error_code& ec) {
+  return impl_->read_now(t, b, ec);
+}
 
 bytes channel::string_field(std::string_view a) {
   bytes out;
@@ -431,7 +533,8 @@ bytes channel::encode_pty(const pty_settings& pty) {
   return out;
 }
 
-void channel::window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_t height_px, std::uint32_t width_px) {
+void channel::window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_t height_px,
+                            std::uint32_t width_px) {
   bytes d;
   wire::writer w(d);
   w.write_u32(cols);
@@ -441,7 +544,9 @@ void channel::window_change(std::uint32_t rows, std::uint32_t cols, std::uint32_
   impl_->request("window-change", false, std::move(d), [](error_code) {});
 }
 
-void channel::signal(std::string name) { impl_->request("signal", false, string_field(name), [](error_code) {}); }
+void channel::signal(std::string name) {
+  impl_->request("signal", false, string_field(name), [](error_code) {});
+}
 
 void channel::exit(std::uint32_t code) {
   bytes d;

@@ -7,7 +7,7 @@
 
 #include <boost/asio/error.hpp>
 
-#include <array>
+#include <memory>
 #include <optional>
 
 namespace sshlib {
@@ -18,7 +18,7 @@ constexpr std::size_t relay_buffer_size = 32 * 1024;  // one SSH max packet
 }
 
 class relay_state : public std::enable_shared_from_this<relay_state> {
-public:
+ public:
   relay_state(std::unique_ptr<byte_stream> a, std::unique_ptr<byte_stream> b)
       : executor_(a->get_executor()), a_(std::move(a)), b_(std::move(b)) {}
 
@@ -40,46 +40,120 @@ public:
   }
 
   relay_counts counts() const noexcept { return counts_; }
+  std::size_t buffer_bytes() const noexcept {
+    return (forward_.buffer ? relay_buffer_size : 0) + (backward_.buffer ? relay_buffer_size : 0);
+  }
   boost::asio::any_io_executor executor() const { return executor_; }
 
-private:
+ private:
   struct direction {
     bool a_to_b;
-    std::array<std::uint8_t, relay_buffer_size> buffer{};
+    // Held only while bytes are being moved: a direction waiting on a quiet stream that has
+    // readiness holds no buffer (thousands of idle forwards cost no 32 KiB each).
+    std::unique_ptr<std::uint8_t[]> buffer{};
     bool ended = false;
+    bool drained = false;  // the last read took less than a buffer: wait before the next
+    bool in_pump = false;  // pump() is on the stack: a write completing now is noted...
+    std::optional<std::pair<error_code, std::size_t>> written_inline{};  // ...here
   };
 
   byte_stream& source(const direction& d) { return d.a_to_b ? *a_ : *b_; }
   byte_stream& sink(const direction& d) { return d.a_to_b ? *b_ : *a_; }
+  static boost::asio::mutable_buffer buffer_of(direction& d) {
+    if (!d.buffer) d.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(relay_buffer_size);
+    return {d.buffer.get(), relay_buffer_size};
+  }
 
   void read(direction& d) {
     if (closed_) return end(d);
-    source(d).async_read_some(boost::asio::buffer(d.buffer),
+    if (source(d).can_wait_readable()) return pump(d);
+    source(d).async_read_some(buffer_of(d),
                               [self = shared_from_this(), &d](error_code ec, std::size_t n) {
-                                if (ec) {
-                                  if (ec == boost::asio::error::eof) {
-                                    self->sink(d).shutdown_send();
-                                  } else {
-                                    self->fail(ec);
-                                  }
-                                  return self->end(d);
-                                }
+                                if (ec) return self->read_failed(d, ec);
                                 self->write(d, 0, n);
                               });
   }
 
+  void read_failed(direction& d, const error_code& ec) {
+    if (ec == boost::asio::error::eof) {
+      sink(d).shutdown_send();
+    } else {
+      fail(ec);
+    }
+    end(d);
+  }
+
+  // Readiness: take what the source has now and write it; once it gave less than a buffer
+  // (it is drained) give the buffer back and wait for more. Writes that complete at once
+  // (a stream may) continue the loop here instead of recursing.
+  void pump(direction& d) {
+    d.in_pump = true;
+    while (!closed_) {
+      error_code ec;
+      const std::size_t n = source(d).read_some_now(buffer_of(d), ec);
+      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again ||
+          (!ec && n == 0)) {
+        d.in_pump = false;
+        return wait(d);
+      }
+      if (ec) {
+        d.in_pump = false;
+        return read_failed(d, ec);
+      }
+      d.drained = n < relay_buffer_size;
+      d.written_inline.reset();
+      write(d, 0, n);
+      if (!d.written_inline) {
+        d.in_pump = false;  // the write's completion goes on (after_write)
+        return;
+      }
+      const auto [write_ec, written] = *d.written_inline;
+      if (write_ec || written < n) {
+        d.in_pump = false;
+        return after_write(d, write_ec, 0, n, written);
+      }
+      if (d.drained) {
+        d.in_pump = false;
+        return wait(d);
+      }
+    }
+    d.in_pump = false;
+    end(d);
+  }
+
+  void wait(direction& d) {
+    if (closed_) return end(d);
+    d.buffer.reset();
+    source(d).async_wait_readable([self = shared_from_this(), &d](error_code ec) {
+      if (ec) return self->read_failed(d, ec);
+      if (self->closed_) return self->end(d);
+      self->pump(d);
+    });
+  }
+
   void write(direction& d, std::size_t offset, std::size_t size) {
     if (closed_) return end(d);
-    sink(d).async_write_some(boost::asio::buffer(d.buffer.data() + offset, size - offset),
-                             [self = shared_from_this(), &d, offset, size](error_code ec, std::size_t n) {
-                               if (ec) {
-                                 self->fail(ec);
-                                 return self->end(d);
-                               }
-                               (d.a_to_b ? self->counts_.a_to_b : self->counts_.b_to_a) += n;
-                               if (offset + n < size) return self->write(d, offset + n, size);
-                               self->read(d);
-                             });
+    sink(d).async_write_some(
+        boost::asio::buffer(d.buffer.get() + offset, size - offset),
+        [self = shared_from_this(), &d, offset, size](error_code ec, std::size_t n) {
+          if (!ec) (d.a_to_b ? self->counts_.a_to_b : self->counts_.b_to_a) += n;
+          if (d.in_pump && offset == 0) {
+            d.written_inline.emplace(ec, n);  // pump() goes on
+            return;
+          }
+          self->after_write(d, ec, offset, size, n);
+        });
+  }
+
+  void after_write(direction& d, const error_code& ec, std::size_t offset, std::size_t size,
+                   std::size_t n) {
+    if (ec) {
+      fail(ec);
+      return end(d);
+    }
+    if (offset + n < size) return write(d, offset + n, size);
+    if (d.drained && source(d).can_wait_readable()) return wait(d);
+    read(d);
   }
 
   void fail(const error_code& ec) {
@@ -114,7 +188,7 @@ private:
 
   boost::asio::any_io_executor executor_;
   std::unique_ptr<byte_stream> a_, b_;
-  direction forward_{true}, backward_{false};
+  direction forward_{.a_to_b = true}, backward_{.a_to_b = false};
   relay_counts counts_;
   std::optional<error_code> first_error_;
   detail::completion<error_code, relay_counts> done_;
@@ -127,9 +201,20 @@ relay::~relay() = default;
 relay::relay(relay&&) noexcept = default;
 relay& relay::operator=(relay&&) noexcept = default;
 
-void relay::close() { state_->close(); }
-relay_counts relay::counts() const noexcept { return state_->counts(); }
-boost::asio::any_io_executor relay::executor() const { return state_->executor(); }
-void relay::do_run(detail::completion<error_code, relay_counts> done) { state_->run(std::move(done)); }
+void relay::close() {
+  state_->close();
+}
+relay_counts relay::counts() const noexcept {
+  return state_->counts();
+}
+std::size_t relay::buffer_bytes() const noexcept {
+  return state_->buffer_bytes();
+}
+boost::asio::any_io_executor relay::executor() const {
+  return state_->executor();
+}
+void relay::do_run(detail::completion<error_code, relay_counts> done) {
+  state_->run(std::move(done));
+}
 
 }  // namespace sshlib

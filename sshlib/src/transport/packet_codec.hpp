@@ -4,6 +4,7 @@
 // and the byte and block counts that trigger a rekey.
 #pragma once
 
+#include "common/uninitialized_allocator.hpp"
 #include "crypto/packet_protection.hpp"
 #include "transport/compression.hpp"
 
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace sshlib::transport {
 
@@ -24,7 +26,7 @@ struct direction_counters {
 };
 
 class packet_sealer {
-public:
+ public:
   /// Appends one packet carrying `payload` to `out`. Errors: length_exceeds_limit for a
   /// payload too large for one packet, crypto_failure.
   result<void> seal(byte_view payload, bytes& out);
@@ -38,7 +40,7 @@ public:
   const direction_counters& counters() const noexcept { return counters_; }
   std::size_t block_size() const noexcept;
 
-private:
+ private:
   std::unique_ptr<crypto::packet_protection> protection_;
   std::unique_ptr<compressor> compressor_;
   std::uint32_t sequence_ = 0;
@@ -47,7 +49,7 @@ private:
 };
 
 class packet_opener {
-public:
+ public:
   /// Space for up to n more received bytes; then commit() how many arrived.
   mutable_byte_view prepare(std::size_t n);
   void commit(std::size_t n) noexcept { end_ += n; }
@@ -59,6 +61,14 @@ public:
   /// first packet; consume_raw() drops what it used.
   byte_view raw_buffered() const noexcept { return {buffer_.data() + start_, end_ - start_}; }
   void consume_raw(std::size_t n) noexcept { start_ += n; }
+  /// Gives the receive buffer back to the allocator when it holds nothing: a quiet
+  /// connection keeps no 64 KiB buffer (the next prepare() takes one again).
+  void release_buffer_if_empty() noexcept {
+    if (start_ != end_) return;
+    decltype(buffer_)().swap(buffer_);
+    start_ = end_ = 0;
+  }
+  std::size_t buffer_capacity() const noexcept { return buffer_.capacity(); }
 
   /// The next complete packet's payload (valid until the next call of any member), or
   /// nullopt when more bytes are needed. Errors: authentication_failed (MAC), invalid_value
@@ -75,14 +85,14 @@ public:
   const direction_counters& counters() const noexcept { return counters_; }
   std::size_t block_size() const noexcept;
 
-private:
+ private:
   result<std::optional<byte_view>> fail(error e);
 
   std::unique_ptr<crypto::packet_protection> protection_;
   std::unique_ptr<decompressor> decompressor_;
   std::uint32_t sequence_ = 0;
   direction_counters counters_;
-  bytes buffer_;
+  std::vector<std::uint8_t, detail::uninitialized_allocator<std::uint8_t>> buffer_;
   std::size_t start_ = 0, end_ = 0;
   std::optional<std::uint32_t> pending_length_;  // learned from the current packet's prefix
   bytes inflated_;

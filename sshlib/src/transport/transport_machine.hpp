@@ -41,9 +41,14 @@ struct transport_settings {
   std::uint64_t rekey_bytes = std::uint64_t{1} << 30;
   gex_request_sizes gex;
   /// Server only: the public-key algorithms announced in EXT_INFO server-sig-algs.
-  std::vector<std::string> server_sig_algs = {"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-                                              "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256",
-                                              "ssh-rsa", "ssh-dss"};
+  std::vector<std::string> server_sig_algs = {"ssh-ed25519",
+                                              "ecdsa-sha2-nistp256",
+                                              "ecdsa-sha2-nistp384",
+                                              "ecdsa-sha2-nistp521",
+                                              "rsa-sha2-512",
+                                              "rsa-sha2-256",
+                                              "ssh-rsa",
+                                              "ssh-dss"};
 };
 
 /// An upper-layer packet (authentication, connection, or anything >= 50 and service 5/6).
@@ -78,11 +83,12 @@ struct debug_message {
 };
 }  // namespace events
 
-using transport_event = std::variant<events::verify_host_key, events::handshake_done, events::disconnect_received,
-                                     events::ext_info, events::debug_message>;
+using transport_event =
+    std::variant<events::verify_host_key, events::handshake_done, events::disconnect_received,
+                 events::ext_info, events::debug_message>;
 
 class transport_machine {
-public:
+ public:
   /// Errors: invalid_value for an unusable identification or configuration (a server
   /// without host keys, no host-key algorithm matching them).
   static result<std::unique_ptr<transport_machine>> create(transport_settings settings);
@@ -94,6 +100,8 @@ public:
   /// Space for received bytes, then how many arrived; process() consumes them.
   mutable_byte_view prepare_input(std::size_t n);
   void commit_input(std::size_t n);
+  /// Frees the receive buffer if no partial packet is in it (the connection went quiet).
+  void release_input_buffer() noexcept { opener_.release_buffer_if_empty(); }
   /// Processes buffered input as far as possible. Errors end the connection: a DISCONNECT
   /// may have been queued for the peer; write the output, then close. The error says what
   /// the peer did wrong (protocol_error, authentication_failed for a MAC failure, ...).
@@ -133,12 +141,14 @@ public:
   const std::string& our_identification() const noexcept { return our_ident_; }
   const std::optional<negotiated_algorithms>& negotiated() const noexcept { return negotiated_; }
   /// The server's extensions as a client saw them (server-sig-algs, ...).
-  const std::map<std::string, std::string>& peer_extensions() const noexcept { return peer_extensions_; }
+  const std::map<std::string, std::string>& peer_extensions() const noexcept {
+    return peer_extensions_;
+  }
   role side() const noexcept { return settings_.side; }
   /// Rekeys done so far (not counting the first exchange).
   std::uint64_t rekey_count() const noexcept { return rekeys_; }
 
-private:
+ private:
   bool is_client() const noexcept { return settings_.side == role::client; }
   result<void> handle_packet(byte_view payload, std::uint32_t sequence);
   result<void> handle_kex_packet(byte_view payload);
@@ -153,7 +163,8 @@ private:
   result<void> check_rekey_limits();
   void handle_ext_info(byte_view payload);
   result<void> start_delayed_compression();
-  error fail(errc code, std::string detail, disconnect_reason reason = disconnect_reason::protocol_error);
+  error fail(errc code, std::string detail,
+             disconnect_reason reason = disconnect_reason::protocol_error);
   result<std::unique_ptr<crypto::packet_protection>> make_protection(bool outgoing) const;
   std::vector<std::string> host_key_algorithms_offered() const;
   const key* host_key_for(std::string_view algorithm) const;

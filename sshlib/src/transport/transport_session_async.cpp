@@ -14,23 +14,32 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 // Awaits one byte_stream operation, returning its error instead of throwing.
 template <class Start>
-asio::awaitable<std::pair<boost::system::error_code, std::size_t>> stream_op(byte_stream& s, Start start) {
+asio::awaitable<std::pair<boost::system::error_code, std::size_t>> stream_op(byte_stream& s,
+                                                                             Start start) {
   boost::system::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
-  const std::size_t n = co_await asio::async_initiate<decltype(token), void(boost::system::error_code, std::size_t)>(
-      [&s, start](auto handler) mutable {
-        start(detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler), s.get_executor()));
-      },
-      token);
+  const std::size_t n =
+      co_await asio::async_initiate<decltype(token), void(boost::system::error_code, std::size_t)>(
+          [&s, start](auto handler) mutable {
+            start(detail::erase_handler<boost::system::error_code, std::size_t>(std::move(handler),
+                                                                                s.get_executor()));
+          },
+          token);
   co_return std::make_pair(ec, n);
 }
 
 }  // namespace
 
-transport_session::transport_session(std::unique_ptr<byte_stream> stream, std::unique_ptr<transport_machine> machine,
+transport_session::transport_session(std::unique_ptr<byte_stream> stream,
+                                     std::unique_ptr<transport_machine> machine,
                                      session_hooks hooks)
-    : executor_(stream->get_executor()), stream_(std::move(stream)), machine_(std::move(machine)),
-      hooks_(std::move(hooks)), input_allowed_(executor_), output_ready_(executor_), packets_ready_(executor_),
+    : executor_(stream->get_executor()),
+      stream_(std::move(stream)),
+      machine_(std::move(machine)),
+      hooks_(std::move(hooks)),
+      input_allowed_(executor_),
+      output_ready_(executor_),
+      packets_ready_(executor_),
       flushed_(executor_) {}
 
 transport_session::~transport_session() = default;
@@ -46,25 +55,51 @@ void transport_session::start() {
   }
   debug("local identification: " + machine_->our_identification());
   auto self = shared_from_this();
-  asio::co_spawn(executor_, [self]() { return self->read_loop(); }, asio::detached);
-  asio::co_spawn(executor_, [self]() { return self->write_loop(); }, asio::detached);
+  asio::co_spawn(
+      executor_, [self]() { return self->read_loop(); }, asio::detached);
+  asio::co_spawn(
+      executor_, [self]() { return self->write_loop(); }, asio::detached);
 }
 
 asio::awaitable<void> transport_session::read_loop() {
   auto self = shared_from_this();  // keeps the session alive while the loop runs
+  bool quiet = false;              // the last read took less than it asked for
   while (!close_reason_) {
     if (!machine_->wants_input()) {
       co_await input_allowed_.wait();
       continue;
     }
-    auto buffer = machine_->prepare_input(read_chunk);
-    auto [ec, n] = co_await stream_op(*stream_, [&](byte_stream::read_completion done) {
-      stream_->async_read_some(asio::buffer(buffer.data(), buffer.size()), std::move(done));
-    });
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    std::size_t asked = read_chunk;
+    if (quiet && stream_->can_wait_readable()) {
+      // The last read drained the stream: give the buffer back until the peer speaks again
+      // (a quiet connection holds no 64 KiB buffer), then take what is there.
+      machine_->release_input_buffer();
+      std::tie(ec, n) = co_await stream_op(*stream_, [&](byte_stream::read_completion done) {
+        stream_->async_wait_readable(
+            [d = std::move(done)](boost::system::error_code e) mutable { d(e, 0); });
+      });
+      if (close_reason_) break;
+      if (!ec) {
+        auto buffer = machine_->prepare_input(read_chunk);
+        n = stream_->read_some_now(asio::buffer(buffer.data(), buffer.size()), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again || (!ec && n == 0))
+          continue;
+      }
+    } else {
+      auto buffer = machine_->prepare_input(read_chunk);
+      asked = buffer.size();
+      std::tie(ec, n) = co_await stream_op(*stream_, [&](byte_stream::read_completion done) {
+        stream_->async_read_some(asio::buffer(buffer.data(), buffer.size()), std::move(done));
+      });
+    }
+    quiet = n < asked;
     if (close_reason_) break;
     if (ec) {
-      finish(ec == asio::error::eof ? sshlib::error{errc::connection_lost, "the peer closed the connection"}
-                                    : sshlib::error{errc::connection_lost, ec.message()});
+      finish(ec == asio::error::eof
+                 ? sshlib::error{errc::connection_lost, "the peer closed the connection"}
+                 : sshlib::error{errc::connection_lost, ec.message()});
       break;
     }
     machine_->commit_input(n);
@@ -109,9 +144,9 @@ void transport_session::handle_events() {
         });
       });
     } else if (auto* h = std::get_if<events::handshake_done>(&*e)) {
-      debug(std::string(h->initial ? "handshake" : "rekey") + " done: kex " + h->negotiated.kex + ", host key " +
-            h->negotiated.host_key + ", cipher " + h->negotiated.c2s.cipher + "/" + h->negotiated.s2c.cipher +
-            (h->negotiated.strict_kex ? ", strict kex" : ""));
+      debug(std::string(h->initial ? "handshake" : "rekey") + " done: kex " + h->negotiated.kex +
+            ", host key " + h->negotiated.host_key + ", cipher " + h->negotiated.c2s.cipher + "/" +
+            h->negotiated.s2c.cipher + (h->negotiated.strict_kex ? ", strict kex" : ""));
       if (hooks_.handshake) hooks_.handshake(*h);
     } else if (auto* x = std::get_if<events::ext_info>(&*e)) {
       if (hooks_.ext_info) hooks_.ext_info(*x);

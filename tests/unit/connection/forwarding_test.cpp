@@ -90,16 +90,16 @@ TEST(Forwarding, ForwardInWithPortZeroGetsTheBoundPortAndItsConnections) {
   channel client_side = arrived->accept();
   ASSERT_TRUE(run_until(p.io, [&] { return server_side.has_value(); }));
 
-  asio::async_write(*server_side, asio::buffer(std::string_view("from the listener")), [&](error_code, std::size_t) {
-    server_side->send_eof();
-  });
+  asio::async_write(*server_side, asio::buffer(std::string_view("from the listener")),
+                    [&](error_code, std::size_t) { server_side->send_eof(); });
   EXPECT_EQ(read_all(p.io, client_side), "from the listener");
 }
 
 TEST(Forwarding, RefusedOpenCarriesThePeersReasonAndText) {
   forwarding_pair p;
   p.sc.channel_open = [](incoming_channel c) {
-    c.reject(channel_open_failure::connect_failed, "cannot connect to " + c.host + ":" + std::to_string(c.port));
+    c.reject(channel_open_failure::connect_failed,
+             "cannot connect to " + c.host + ":" + std::to_string(c.port));
   };
   p.connect();
   std::optional<error_code> result;
@@ -131,7 +131,8 @@ TEST(Forwarding, ClientRefusesForwardedConnectionsItNeverAskedFor) {
   };
   p.connect();
   std::optional<error_code> result;
-  p.server->async_forward_out("0.0.0.0", 22, "10.0.0.1", 1234, [&](error_code ec, channel) { result = ec; });
+  p.server->async_forward_out("0.0.0.0", 22, "10.0.0.1", 1234,
+                              [&](error_code ec, channel) { result = ec; });
   ASSERT_TRUE(run_until(p.io, [&] { return result.has_value(); }));
   EXPECT_EQ(*result, make_error_code(errc::channel_open_failed));
   EXPECT_FALSE(app_saw_open);
@@ -158,7 +159,8 @@ TEST(Forwarding, RepliesKeepRequestOrderWhenAnsweredOutOfOrder) {
   std::vector<std::string> replies;
   for (const char* name : {"first@example.com", "second@example.com", "third@example.com"}) {
     p.cl->async_global_request(name, true, {}, [&replies, name](error_code ec, bytes data) {
-      replies.push_back(std::string(name) + (ec ? ":refused" : ":" + std::string(data.begin(), data.end())));
+      replies.push_back(std::string(name) +
+                        (ec ? ":refused" : ":" + std::string(data.begin(), data.end())));
     });
   }
   ASSERT_TRUE(run_until(p.io, [&] { return held.size() == 3; }));
@@ -180,7 +182,8 @@ TEST(Forwarding, MalformedForwardRequestIsRefusedWithoutTheApplication) {
   p.sc.global_request = [&](global_request) { app_called = true; };
   p.connect();
   std::optional<error_code> result;
-  p.cl->async_global_request("tcpip-forward", true, bytes{0, 0, 0}, [&](error_code ec, bytes) { result = ec; });
+  p.cl->async_global_request("tcpip-forward", true, bytes{0, 0, 0},
+                             [&](error_code ec, bytes) { result = ec; });
   ASSERT_TRUE(run_until(p.io, [&] { return result.has_value(); }));
   EXPECT_EQ(*result, make_error_code(errc::request_refused));
   EXPECT_FALSE(app_called);
@@ -207,9 +210,11 @@ TEST(Forwarding, UnforwardInStopsAcceptingItsConnections) {
     cancelled = true;
   });
   ASSERT_TRUE(run_until(p.io, [&] { return cancelled; }));
-  EXPECT_EQ(names, (std::vector<std::string>{"tcpip-forward localhost:8080", "cancel-tcpip-forward localhost:8080"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"tcpip-forward localhost:8080",
+                                             "cancel-tcpip-forward localhost:8080"}));
   std::optional<error_code> result;
-  p.server->async_forward_out("localhost", 8080, "127.0.0.1", 1, [&](error_code ec, channel) { result = ec; });
+  p.server->async_forward_out("localhost", 8080, "127.0.0.1", 1,
+                              [&](error_code ec, channel) { result = ec; });
   ASSERT_TRUE(run_until(p.io, [&] { return result.has_value(); }));
   EXPECT_EQ(*result, make_error_code(errc::channel_open_failed));
 }
@@ -392,7 +397,8 @@ TEST(Forwarding, WaitClosedReportsALocalEnd) {
 // side's end of stream reaches the other as a half-close.
 TEST(Relay, DirectTcpipToATcpListenerWithHalfCloseBothWays) {
   forwarding_pair p;
-  asio::ip::tcp::acceptor acceptor(p.io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  asio::ip::tcp::acceptor acceptor(p.io,
+                                   asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
   std::optional<relay_counts> counts;
   std::optional<relay> server_relay;
   p.sc.channel_open = [&](incoming_channel c) {
@@ -414,10 +420,11 @@ TEST(Relay, DirectTcpipToATcpListenerWithHalfCloseBothWays) {
   bool accepted = false;
   acceptor.async_accept(far_end, [&](error_code ec) { accepted = !ec; });
   std::optional<channel> ch;
-  p.cl->async_forward_out("127.0.0.1", 1, "127.0.0.1", acceptor.local_endpoint().port(), [&](error_code ec, channel c) {
-    ASSERT_FALSE(ec);
-    ch = c;
-  });
+  p.cl->async_forward_out("127.0.0.1", 1, "127.0.0.1", acceptor.local_endpoint().port(),
+                          [&](error_code ec, channel c) {
+                            ASSERT_FALSE(ec);
+                            ch = c;
+                          });
   ASSERT_TRUE(run_until(p.io, [&] { return ch && accepted; }));
 
   // Client -> far end, then EOF: the far end reads it all and then its end of stream.
@@ -428,9 +435,8 @@ TEST(Relay, DirectTcpipToATcpListenerWithHalfCloseBothWays) {
   });
   std::string at_far_end;
   bool far_eof = false;
-  asio::async_read(far_end, asio::dynamic_buffer(at_far_end), [&](error_code ec, std::size_t) {
-    far_eof = ec == asio::error::eof;
-  });
+  asio::async_read(far_end, asio::dynamic_buffer(at_far_end),
+                   [&](error_code ec, std::size_t) { far_eof = ec == asio::error::eof; });
   ASSERT_TRUE(run_until(p.io, [&] { return far_eof; }));
   EXPECT_EQ(at_far_end, request);
   // The far end answers after the client's EOF (a half-closed request), then closes.
@@ -443,6 +449,82 @@ TEST(Relay, DirectTcpipToATcpListenerWithHalfCloseBothWays) {
   ASSERT_TRUE(run_until(p.io, [&] { return counts.has_value(); }));
   EXPECT_EQ(counts->a_to_b, request.size());
   EXPECT_EQ(counts->b_to_a, response.size());
+}
+
+// Hides a stream's readiness, as an SSL stream has none: the relay then reads into a
+// buffer of its own, held for the relay's life.
+class without_readiness final : public byte_stream {
+ public:
+  explicit without_readiness(std::unique_ptr<byte_stream> inner) : inner_(std::move(inner)) {}
+  executor_type get_executor() override { return inner_->get_executor(); }
+  void async_read_some(asio::mutable_buffer b, read_completion done) override {
+    inner_->async_read_some(b, std::move(done));
+  }
+  void async_write_some(asio::const_buffer b, read_completion done) override {
+    inner_->async_write_some(b, std::move(done));
+  }
+  void close() noexcept override { inner_->close(); }
+  void shutdown_send() noexcept override { inner_->shutdown_send(); }
+
+ private:
+  std::unique_ptr<byte_stream> inner_;
+};
+
+// More than a buffer's worth each way through a relay between two socket pairs, then a
+// half-close each way; returns what buffer the relay held while both sides were quiet.
+std::size_t relay_both_ways(bool hide_readiness) {
+  asio::io_context io;
+  socket_t a1(io), a2(io), b1(io), b2(io);
+  asio::local::connect_pair(a1, a2);
+  asio::local::connect_pair(b1, b2);
+  auto wrap = [&](socket_t s) -> std::unique_ptr<byte_stream> {
+    auto inner = make_byte_stream(std::move(s));
+    if (hide_readiness) return std::make_unique<without_readiness>(std::move(inner));
+    return inner;
+  };
+  relay r(wrap(std::move(a2)), wrap(std::move(b1)));
+  std::optional<error_code> result;
+  relay_counts counts;
+  r.async_run([&](error_code ec, relay_counts n) {
+    result = ec;
+    counts = n;
+  });
+  const std::string up(100000, 'u'), down(70000, 'd');
+  std::string at_b(up.size(), '\0'), at_a(down.size(), '\0');
+  int done = 0;
+  asio::async_write(a1, asio::buffer(up), [&](error_code ec, std::size_t) { done += !ec; });
+  asio::async_read(b2, asio::buffer(at_b), [&](error_code ec, std::size_t) { done += !ec; });
+  asio::async_write(b2, asio::buffer(down), [&](error_code ec, std::size_t) { done += !ec; });
+  asio::async_read(a1, asio::buffer(at_a), [&](error_code ec, std::size_t) { done += !ec; });
+  EXPECT_TRUE(run_until(io, [&] { return done == 4; }));
+  EXPECT_EQ(at_b, up);
+  EXPECT_EQ(at_a, down);
+  io.restart();
+  io.poll();  // the relay reaches its waits
+  const std::size_t quiet_buffer = r.buffer_bytes();
+
+  // Each side's end of stream reaches the other; then the relay is done.
+  a1.shutdown(asio::socket_base::shutdown_send);
+  b2.shutdown(asio::socket_base::shutdown_send);
+  std::array<char, 1> c{};
+  std::optional<error_code> a_end, b_end;
+  a1.async_read_some(asio::buffer(c), [&](error_code ec, std::size_t) { a_end = ec; });
+  b2.async_read_some(asio::buffer(c), [&](error_code ec, std::size_t) { b_end = ec; });
+  EXPECT_TRUE(run_until(io, [&] { return a_end && b_end && result; }));
+  EXPECT_EQ(a_end, asio::error::eof);
+  EXPECT_EQ(b_end, asio::error::eof);
+  EXPECT_FALSE(*result) << result->message();
+  EXPECT_EQ(counts.a_to_b, up.size());
+  EXPECT_EQ(counts.b_to_a, down.size());
+  return quiet_buffer;
+}
+
+TEST(Relay, HoldsNoBufferWhileBothSidesAreQuiet) {
+  EXPECT_EQ(relay_both_ways(false), 0u);
+}
+
+TEST(Relay, StreamsWithoutReadinessStillRelayWithABufferEachWay) {
+  EXPECT_EQ(relay_both_ways(true), 2u * 32u * 1024u);
 }
 
 TEST(Relay, CloseStopsItWithOperationAborted) {

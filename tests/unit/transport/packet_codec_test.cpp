@@ -7,7 +7,8 @@
 namespace sshlib::transport {
 namespace {
 
-std::optional<bytes> open_one(packet_opener& o, const bytes& wire, std::optional<sshlib::error>* err = nullptr) {
+std::optional<bytes> open_one(packet_opener& o, const bytes& wire,
+                              std::optional<sshlib::error>* err = nullptr) {
   o.push(wire);
   auto r = o.next();
   if (!r) {
@@ -29,8 +30,14 @@ keyed with_keys(const char* cipher, const char* mac) {
   const bytes key = crypto::random_bytes(c->key_length), iv = crypto::random_bytes(c->iv_length);
   const bytes mk = crypto::random_bytes(m ? m->key_length : 0);
   keyed k;
-  k.sealer.install(crypto::packet_protection::create(cipher, mac, crypto::cipher_direction::encrypt, key, iv, mk).value(), false);
-  k.opener.install(crypto::packet_protection::create(cipher, mac, crypto::cipher_direction::decrypt, key, iv, mk).value(), false);
+  k.sealer.install(
+      crypto::packet_protection::create(cipher, mac, crypto::cipher_direction::encrypt, key, iv, mk)
+          .value(),
+      false);
+  k.opener.install(
+      crypto::packet_protection::create(cipher, mac, crypto::cipher_direction::decrypt, key, iv, mk)
+          .value(),
+      false);
   return k;
 }
 
@@ -48,9 +55,35 @@ TEST(PacketCodec, PlainRoundTripWithPaddingRules) {
   EXPECT_EQ(s.sequence(), 6u);
 }
 
+// A quiet connection gives its receive buffer back, but never with part of a packet in it.
+TEST(PacketCodec, OpenerReleasesItsBufferOnlyWhenNothingIsPending) {
+  packet_sealer s;
+  packet_opener o;
+  bytes wire;
+  ASSERT_TRUE(s.seal(bytes(300, 0x42), wire));
+  auto space = o.prepare(64 * 1024);
+  std::copy(wire.begin(), wire.begin() + 100, space.begin());
+  o.commit(100);
+  ASSERT_TRUE(o.next().has_value());  // incomplete: nothing yet
+  o.release_buffer_if_empty();
+  EXPECT_GE(o.buffer_capacity(), 64u * 1024u);  // the partial packet stays
+  space = o.prepare(64 * 1024);
+  std::copy(wire.begin() + 100, wire.end(), space.begin());
+  o.commit(wire.size() - 100);
+  auto r = o.next();
+  ASSERT_TRUE(r && *r);
+  EXPECT_EQ(bytes((*r)->begin(), (*r)->end()), bytes(300, 0x42));
+  EXPECT_FALSE(*o.next());
+  o.release_buffer_if_empty();
+  EXPECT_EQ(o.buffer_capacity(), 0u);
+  EXPECT_EQ(open_one(o, wire), bytes(300, 0x42));  // and it works on afterwards
+}
+
 TEST(PacketCodec, EncryptedRoundTripsAcrossSplitReads) {
-  for (auto [cipher, mac] : {std::pair{"chacha20-poly1305@openssh.com", ""}, std::pair{"aes128-gcm@openssh.com", ""},
-                             std::pair{"aes256-ctr", "hmac-sha2-512-etm@openssh.com"}, std::pair{"aes128-cbc", "hmac-sha1"}}) {
+  for (auto [cipher, mac] :
+       {std::pair{"chacha20-poly1305@openssh.com", ""}, std::pair{"aes128-gcm@openssh.com", ""},
+        std::pair{"aes256-ctr", "hmac-sha2-512-etm@openssh.com"},
+        std::pair{"aes128-cbc", "hmac-sha1"}}) {
     auto k = with_keys(cipher, mac);
     bytes wire;
     const bytes payload(5000, 0x17);

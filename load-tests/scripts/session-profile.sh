@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Where the bastion's CPU per hopped session goes: N sequential `ssh -J bastion target true`
+# through a bastion with one worker, in front of Debian's sshd, measured three ways:
+#  1. user and system CPU per session (cgroup v1 cpuacct.usage_user / usage_sys);
+#  2. system calls per session by name (`strace -c -f` attached to the running bastion);
+#  3. private memory per idle session, hop and terminating mode, each in a fresh bastion
+#     (the slope from K to 2K sessions held open);
+#  4. user-space instructions per session (`valgrind --tool=callgrind`, a second bastion
+#     under it) and the functions that hold most of them, inclusive.
+# Instruction counts repeat run to run on a noisy machine; the CPU times do not: compare
+# them within one run.
+#
+# Usage: [WORKERS=n] session-profile.sh <build dir, e.g. build/release> [sessions, default 50]
+#          [sessions under callgrind, default 10; 0 skips it] [idle sessions, default 40; 0 skips]
+# WORKERS: the bastion's worker threads (default 1: one thread to trace and count).
+set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
+
+build=${1:?usage: $0 <build dir> [sessions] [callgrind sessions]}
+sessions=${2:-50}
+cg_sessions=${3:-10}
+idle=${4:-40}
+bench_require "$build"
+command -v strace > /dev/null || { echo "needs strace" >&2; exit 1; }
+
+dir=$(mktemp -d)
+bastion_pid=
+cleanup() {
+  [[ -n ${KEEP_PROFILE:-} ]] && cp -r "$dir" /tmp/session-profile-kept
+  [[ -n $bastion_pid ]] && kill "$bastion_pid" 2>/dev/null && wait "$bastion_pid" 2>/dev/null
+  [[ -s $dir/target.pid ]] && kill "$(cat "$dir/target.pid")" 2>/dev/null
+  [[ -d $cg_root/bench-$$ ]] && rmdir "$cg_root/bench-$$" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+for k in target_host user upstream; do ssh-keygen -q -t ed25519 -N '' -f "$dir/$k"; done
+cat "$dir/user.pub" "$dir/upstream.pub" > "$dir/authorized_keys"
+login=$(id -un)
+target_port=$(free_port)
+start_target_sshd "$dir" "$target_port"
+bastion_port=$(free_port)
+
+python3 - "$dir" "$bastion_port" "$target_port" "$login" "${WORKERS:-1}" <<'PY'
+import json, sys
+d, port, tport, login, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+pub = lambda n: " ".join(open(f"{d}/{n}.pub").read().split()[0:2])
+policy = {
+    "users": {"alice": {"public_keys": [pub("user")]}},
+    "targets": {"target": {"host": "127.0.0.1", "port": tport, "host_keys": [pub("target_host")],
+                           "upstream_auth": {"method": "key", "key_file": f"{d}/upstream"}}},
+    "rules": [{"name": "bench", "users": ["alice"], "targets": ["target"], "logins": [login],
+               "allow": {"shell": True, "exec": True},
+               "limits": {"max_sessions": 10000, "idle_timeout_seconds": 0}}],
+}
+config = {"listen": [f"127.0.0.1:{port}"], "workers": workers,
+          "host_keys": [{"path": f"{d}/bastion_host", "generate": "ed25519"}],
+          "log": {"file": f"{d}/events.jsonl"}, "policy": policy}
+json.dump(config, open(f"{d}/bastion.json", "w"))
+PY
+
+# Starts the bastion (prefixed by "$@", e.g. valgrind) and waits for its listener.
+start_bastion() {
+  : > "$dir/bastion.out"
+  "$@" "$bastion" --config "$dir/bastion.json" > "$dir/bastion.out" 2> "$dir/bastion.err" &
+  bastion_pid=$!
+  for _ in $(seq 600); do grep -q 'listening on' "$dir/bastion.out" && return; sleep 0.1; done
+  cat "$dir/bastion.err" >&2
+  exit 1
+}
+stop_bastion() {
+  kill "$bastion_pid"
+  wait "$bastion_pid" 2>/dev/null || true
+  bastion_pid=
+}
+
+start_bastion
+{
+  echo "[127.0.0.1]:$target_port $(cut -d' ' -f1,2 "$dir/target_host.pub")"
+  echo "[127.0.0.1]:$bastion_port $(ssh-keygen -y -f "$dir/bastion_host" | cut -d' ' -f1,2)"
+} > "$dir/known_hosts"
+cat > "$dir/ssh_config" <<CFG
+Host target
+  HostName 127.0.0.1
+  Port $target_port
+  User $login
+Host bastion
+  HostName 127.0.0.1
+  Port $bastion_port
+  User alice
+CFG
+bench_client_defaults "$dir" >> "$dir/ssh_config"
+hop() {
+  local n=$1
+  for _ in $(seq "$n"); do
+    ssh -F "$dir/ssh_config" -J bastion target true < /dev/null > /dev/null
+  done
+}
+hop 2  # warm up: page cache, the target, the bastion's first-use allocations
+
+mkdir "$cg_root/bench-$$"
+echo "$bastion_pid" > "$cg_root/bench-$$/cgroup.procs"
+read -r u0 < "$cg_root/bench-$$/cpuacct.usage_user"
+read -r s0 < "$cg_root/bench-$$/cpuacct.usage_sys"
+hop "$sessions"
+read -r u1 < "$cg_root/bench-$$/cpuacct.usage_user"
+read -r s1 < "$cg_root/bench-$$/cpuacct.usage_sys"
+echo "$bastion_pid" > "$cg_root/cgroup.procs"
+awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$sessions" 'BEGIN {
+  printf "CPU per hopped session over %d sessions: %.2f ms user + %.2f ms system = %.2f ms\n",
+         n, u / n / 1e6, s / n / 1e6, (u + s) / n / 1e6 }'
+
+strace -c -f -q -p "$bastion_pid" -o "$dir/strace.txt" &
+strace_pid=$!
+for _ in $(seq 100); do grep -q TracerPid:.*[1-9] "/proc/$bastion_pid/status" && break; sleep 0.05; done
+hop "$sessions"
+kill -INT "$strace_pid"
+wait "$strace_pid" 2>/dev/null || true
+echo
+echo "System calls per session (strace -c -f, $sessions sessions):"
+awk -v n="$sessions" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {
+    name = $NF; calls = $4; errors = (NF == 6 ? $5 : 0)
+    total += calls
+    printf "  %-16s %7.1f%s\n", name, calls / n, (errors > 0 ? sprintf("  (%.1f failed)", errors / n) : "")
+  }
+  END { printf "  %-16s %7.1f\n", "total", total / n }' "$dir/strace.txt" | sort -k2 -n -r | head -20
+
+# Memory per idle session: a fresh bastion, $idle sessions held open (the remote end blocks
+# reading a pipe nobody writes), then $idle more; the change in the bastion's private
+# memory (USS: what the kernel charges it) between the two, divided by $idle. The slope
+# between two loaded states leaves out what the allocator keeps or returns on its own.
+uss_kib() { awk '/^Private_(Clean|Dirty):/ { u += $2 } END { print u + 0 }' "/proc/$bastion_pid/smaps_rollup"; }
+holders=()
+hold_sessions() {  # count ssh arguments...: opens count more sessions, waits until all run
+  local count=$1 n want
+  shift
+  want=$(( ${#holders[@]} + count ))
+  for _ in $(seq "$count"); do
+    "$@" 'exec cat > /dev/null' < <(exec sleep 7777) > /dev/null 2>&1 &
+    holders+=($!)
+  done
+  for _ in $(seq 600); do  # a session is up once the target runs its command
+    n=$(pgrep -xc cat || true)
+    [[ $n -ge $want ]] && return
+    sleep 0.1
+  done
+}
+idle_per_session() {  # ssh arguments...; sets idle_kib
+  local u1 u2
+  stop_bastion
+  start_bastion
+  hold_sessions "$idle" "$@"
+  u1=$(uss_kib)
+  hold_sessions "$idle" "$@"
+  u2=$(uss_kib)
+  kill "${holders[@]}" 2>/dev/null || true
+  pkill -f '^sleep 7777$' 2>/dev/null || true
+  wait "${holders[@]}" 2>/dev/null || true
+  holders=()
+  idle_kib=$(awk -v a="$u1" -v b="$u2" -v n="$idle" 'BEGIN { printf "%.1f KiB", (b - a) / n }')
+}
+if [[ $idle -gt 0 ]]; then
+  echo
+  echo "Private memory (USS) per idle session, from $idle to $((2 * idle)) sessions held open:"
+  idle_per_session ssh -F "$dir/ssh_config" -J bastion target
+  echo "  hop mode:         $idle_kib"
+  idle_per_session ssh -F "$dir/ssh_config" -l alice+target bastion
+  echo "  terminating mode: $idle_kib"
+fi
+
+[[ $cg_sessions -gt 0 ]] || exit 0
+stop_bastion
+start_bastion valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
+  --instr-atstart=no
+# Collect only while the sessions run: callgrind's control tool switches collection on.
+callgrind_control -i on "$bastion_pid" > /dev/null 2>&1
+hop "$cg_sessions"
+callgrind_control -i off "$bastion_pid" > /dev/null 2>&1
+stop_bastion
+echo
+total=$(callgrind_annotate "$dir/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+awk -v t="$total" -v n="$cg_sessions" 'BEGIN {
+  printf "User-space instructions per session (callgrind, %d sessions): %.2f million\n", n, t / n / 1e6 }'
+echo "Functions by inclusive instructions per session (millions):"
+callgrind_annotate --inclusive=yes "$dir/callgrind.out" 2>/dev/null |
+  awk -v n="$cg_sessions" '/^ *[0-9,]+ +\(/ || /^ *[0-9,]+  / {
+      v = $1; gsub(",", "", v); $1 = ""; if ($1 == "" && $2 ~ /^\(/) $2 = ""
+      printf "  %6.2f %s\n", v / n / 1e6, substr($0, 1, 150) }' | sed -n 2,40p
