@@ -8,6 +8,8 @@
 #include "daemon.hpp"
 #include "recordings_cli.hpp"
 
+#include <malloc.h>
+
 #include <csignal>
 #include <iostream>
 #include <string_view>
@@ -38,6 +40,12 @@ int check(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  // glibc gives blocks over 128 KiB back to the kernel when freed and trims each thread's
+  // heap as soon as its top is free, so a relay moving packets between buffers page-faults
+  // on every page of every new one (9% of sshlib-sshd's time in an SFTP download, before).
+  // Keep freed memory for reuse instead (docs/benchmarks.md).
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
   if (argc >= 2 && std::string_view(argv[1]) == "recordings")
     return bastion::run_recordings_cli(argc - 2, argv + 2);
   if (argc != 3) {

@@ -75,6 +75,7 @@
 #include <boost/asio/write.hpp>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <fnmatch.h>
 #include <pty.h>
 #include <pwd.h>
@@ -323,6 +324,10 @@ login_user current_user() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Freed buffers stay for reuse (glibc would unmap blocks over 128 KiB and trim each
+  // thread's heap at once: a page fault per page of every new buffer); see proxy/src/main.cpp.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
   server_state s;
   try {
     s.opts = parse_options(argc, argv);

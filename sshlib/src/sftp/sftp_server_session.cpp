@@ -35,7 +35,8 @@ server_session::server_session(channel ch, std::shared_ptr<sftp_server_handlers>
 }
 
 std::size_t server_session::queued() const {
-  std::size_t n = writing_.size();
+  std::size_t n = 0;
+  for (const auto& b : writing_) n += b.size();
   for (const auto& b : out_) n += b.size();
   return n;
 }
@@ -130,27 +131,25 @@ void server_session::write_next() {
     if (closing_ && in_flight_ == 0) return finish(error_code{});
     return read_more();
   }
-  // One packet goes out as it is; several are joined so that small replies share a write.
-  if (out_.size() == 1 || out_.front().size() >= write_batch) {
-    writing_ = std::move(out_.front());
+  // The queued replies go out in one write, each from where it is (no joining copy: a
+  // READ's DATA is 32 KiB), up to write_batch bytes.
+  writing_.clear();
+  writing_buffers_.clear();
+  std::size_t batch = 0;
+  while (!out_.empty() && (writing_.empty() || batch + out_.front().size() <= write_batch)) {
+    batch += out_.front().size();
+    writing_.push_back(std::move(out_.front()));
     out_.pop_front();
-  } else {
-    writing_.clear();
-    while (!out_.empty() &&
-           (writing_.empty() || writing_.size() + out_.front().size() <= write_batch)) {
-      writing_.insert(writing_.end(), out_.front().begin(), out_.front().end());
-      out_.pop_front();
-    }
+    writing_buffers_.push_back(asio::buffer(writing_.back()));
   }
   write_in_progress_ = true;
-  asio::async_write(ch_, asio::buffer(writing_),
-                    [self = shared_from_this()](error_code ec, std::size_t) {
-                      self->write_in_progress_ = false;
-                      self->writing_.clear();
-                      if (ec) return self->finish(ec);
-                      self->write_next();
-                      self->read_more();
-                    });
+  asio::async_write(ch_, writing_buffers_, [self = shared_from_this()](error_code ec, std::size_t) {
+    self->write_in_progress_ = false;
+    self->writing_.clear();
+    if (ec) return self->finish(ec);
+    self->write_next();
+    self->read_more();
+  });
 }
 
 void server_session::fail(const std::string& why) {

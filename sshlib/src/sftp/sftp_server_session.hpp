@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sshlib::sftp_detail {
 
@@ -48,7 +49,8 @@ class server_session : public std::enable_shared_from_this<server_session> {
   detail::completion<boost::system::error_code> done_;
   sftp::protocol::frame_buffer input_;
   std::deque<bytes> out_;
-  bytes writing_;
+  std::vector<bytes> writing_;  // the replies of the write in progress, written in place
+  std::vector<boost::asio::const_buffer> writing_buffers_;
   std::size_t in_flight_ = 0;  // requests handed out and not yet answered
   bool write_in_progress_ = false;
   bool read_pending_ = false;
