@@ -335,33 +335,39 @@ void session_bridge::fail_start(const std::string& reason, std::string_view even
 
 template <class From, class To>
 void session_bridge::pump(From& from, To& to, direction& d, bool pass_eof) {
-  // Wait for data holding no buffer (thousands of quiet sessions cost no 32 KiB each per
-  // direction), then take what is there.
-  d.buffer.reset();
-  from.async_wait(From::wait_read, [self = shared_from_this(), &from, &to, &d,
-                                    pass_eof](error_code ec) mutable {
-    std::size_t n = 0;
-    if (!ec) {
-      d.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(direction::buffer_size);
-      n = from.read_some(asio::buffer(d.buffer.get(), direction::buffer_size), ec);
-      if (ec == asio::error::would_block) return self->pump(from, to, d, pass_eof);
-    }
-    if (ec) {
-      d.done = true;
-      if (pass_eof && ec == asio::error::eof) self->up_.send_eof();
-      return self->maybe_finish();
-    }
-    d.bytes += n;
-    self->record(d, n);
-    asio::async_write(to, asio::buffer(d.buffer.get(), n),
-                      [self, &from, &to, &d, pass_eof](error_code wec, std::size_t) mutable {
-                        if (wec) {
-                          d.done = true;
-                          return self->maybe_finish();
-                        }
-                        self->pump(from, to, d, pass_eof);
-                      });
-  });
+  // Take what `from` has now; when it has nothing, wait holding no buffer (thousands of
+  // quiet sessions cost no 32 KiB per direction) and try again.
+  if (!d.buffer) d.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(direction::buffer_size);
+  error_code ec;
+  const std::size_t n = from.read_some(asio::buffer(d.buffer.get(), direction::buffer_size), ec);
+  if (ec == asio::error::would_block) {
+    d.buffer.reset();
+    from.async_wait(From::wait_read, [self = shared_from_this(), &from, &to, &d,
+                                      pass_eof](error_code wait_ec) mutable {
+      if (wait_ec) {
+        d.done = true;
+        return self->maybe_finish();
+      }
+      self->pump(from, to, d, pass_eof);
+    });
+    return;
+  }
+  if (ec) {
+    d.done = true;
+    if (pass_eof && ec == asio::error::eof) up_.send_eof();
+    return maybe_finish();
+  }
+  d.bytes += n;
+  record(d, n);
+  asio::async_write(
+      to, asio::buffer(d.buffer.get(), n),
+      [self = shared_from_this(), &from, &to, &d, pass_eof](error_code wec, std::size_t) mutable {
+        if (wec) {
+          d.done = true;
+          return self->maybe_finish();
+        }
+        self->pump(from, to, d, pass_eof);
+      });
 }
 
 void session_bridge::on_up_closed() {

@@ -61,13 +61,7 @@ std::size_t channel_impl::take(stream_buffer& s, asio::mutable_buffer b) {
   std::memcpy(b.data(), s.data.data() + s.start, n);
   s.start += n;
   if (s.start == s.data.size()) {
-    // Emptied: an idle channel keeps no large buffer (a bulk transfer leaves one the size of
-    // its biggest burst behind otherwise).
-    if (s.data.capacity() > idle_buffer_capacity) {
-      bytes().swap(s.data);
-    } else {
-      s.data.clear();
-    }
+    s.data.clear();
     s.start = 0;
   }
   maybe_adjust_window(n);

@@ -80,9 +80,6 @@ class channel_impl : public std::enable_shared_from_this<channel_impl> {
   std::function<void(channel_request)> request_handler_;
 
  private:
-  // An emptied receive buffer bigger than this is given back to the allocator.
-  static constexpr std::size_t idle_buffer_capacity = 16 * 1024;
-
   struct stream_buffer {
     bytes data;
     std::size_t start = 0;

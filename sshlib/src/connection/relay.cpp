@@ -52,7 +52,6 @@ class relay_state : public std::enable_shared_from_this<relay_state> {
     // readiness holds no buffer (thousands of idle forwards cost no 32 KiB each).
     std::unique_ptr<std::uint8_t[]> buffer{};
     bool ended = false;
-    bool drained = false;  // the last read took less than a buffer: wait before the next
     bool in_pump = false;  // pump() is on the stack: a write completing now is noted...
     std::optional<std::pair<error_code, std::size_t>> written_inline{};  // ...here
   };
@@ -83,9 +82,9 @@ class relay_state : public std::enable_shared_from_this<relay_state> {
     end(d);
   }
 
-  // Readiness: take what the source has now and write it; once it gave less than a buffer
-  // (it is drained) give the buffer back and wait for more. Writes that complete at once
-  // (a stream may) continue the loop here instead of recursing.
+  // Readiness: take what the source has now and write it, again after each write; when
+  // the source has nothing, give the buffer back and wait for more. Writes that complete
+  // at once (a stream may) continue the loop here instead of recursing.
   void pump(direction& d) {
     d.in_pump = true;
     while (!closed_) {
@@ -100,7 +99,6 @@ class relay_state : public std::enable_shared_from_this<relay_state> {
         d.in_pump = false;
         return read_failed(d, ec);
       }
-      d.drained = n < relay_buffer_size;
       d.written_inline.reset();
       write(d, 0, n);
       if (!d.written_inline) {
@@ -111,10 +109,6 @@ class relay_state : public std::enable_shared_from_this<relay_state> {
       if (write_ec || written < n) {
         d.in_pump = false;
         return after_write(d, write_ec, 0, n, written);
-      }
-      if (d.drained) {
-        d.in_pump = false;
-        return wait(d);
       }
     }
     d.in_pump = false;
@@ -152,7 +146,6 @@ class relay_state : public std::enable_shared_from_this<relay_state> {
       return end(d);
     }
     if (offset + n < size) return write(d, offset + n, size);
-    if (d.drained && source(d).can_wait_readable()) return wait(d);
     read(d);
   }
 

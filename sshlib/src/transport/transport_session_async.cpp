@@ -71,21 +71,28 @@ asio::awaitable<void> transport_session::read_loop() {
     }
     boost::system::error_code ec;
     std::size_t n = 0;
-    std::size_t asked = read_chunk;
+    std::size_t asked = 0;  // for an async_read_some: what it asked for
     if (quiet && stream_->can_wait_readable()) {
-      // The last read drained the stream: give the buffer back until the peer speaks again
-      // (a quiet connection holds no 64 KiB buffer), then take what is there.
-      machine_->release_input_buffer();
-      std::tie(ec, n) = co_await stream_op(*stream_, [&](byte_stream::read_completion done) {
-        stream_->async_wait_readable(
-            [d = std::move(done)](boost::system::error_code e) mutable { d(e, 0); });
-      });
-      if (close_reason_) break;
-      if (!ec) {
-        auto buffer = machine_->prepare_input(read_chunk);
-        n = stream_->read_some_now(asio::buffer(buffer.data(), buffer.size()), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again || (!ec && n == 0))
-          continue;
+      // The last read took less than it asked for: take what has come since; when nothing
+      // has, give the buffer back until the peer speaks again (a quiet connection holds no
+      // 64 KiB buffer), then take what is there.
+      auto buffer = machine_->prepare_input(read_chunk);
+      n = stream_->read_some_now(asio::buffer(buffer.data(), buffer.size()), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again || (!ec && n == 0)) {
+        machine_->release_input_buffer();
+        std::tie(ec, n) = co_await stream_op(*stream_, [&](byte_stream::read_completion done) {
+          stream_->async_wait_readable(
+              [d = std::move(done)](boost::system::error_code e) mutable { d(e, 0); });
+        });
+        if (close_reason_) break;
+        if (ec) {
+          n = 0;
+        } else {
+          auto again = machine_->prepare_input(read_chunk);
+          n = stream_->read_some_now(asio::buffer(again.data(), again.size()), ec);
+          if (ec == asio::error::would_block || ec == asio::error::try_again || (!ec && n == 0))
+            continue;
+        }
       }
     } else {
       auto buffer = machine_->prepare_input(read_chunk);
@@ -94,7 +101,10 @@ asio::awaitable<void> transport_session::read_loop() {
         stream_->async_read_some(asio::buffer(buffer.data(), buffer.size()), std::move(done));
       });
     }
-    quiet = n < asked;
+    // A short async read makes the next read a non-blocking one (and a wait if that finds
+    // nothing); after it, the next goes through async_read_some again, which completes
+    // through the scheduler: a busy connection cannot keep the worker to itself.
+    quiet = asked > 0 && n < asked;
     if (close_reason_) break;
     if (ec) {
       finish(ec == asio::error::eof

@@ -67,20 +67,6 @@ TEST(ChannelReceiveBuffer, DataForAWaitingReaderIsNotBufferedAgain) {
   EXPECT_EQ(ch->receive_buffer_footprint(0), 500u);
 }
 
-// A burst bigger than the idle limit leaves no buffer behind once it is read.
-TEST(ChannelReceiveBuffer, IsGivenBackOnceEmptied) {
-  boost::asio::io_context io;
-  auto ch = open_channel(io);
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(ch->on_data(0, bytes(32768, 0x33)));
-  EXPECT_GE(ch->receive_buffer_capacity(0), 4u * 32768u);
-  std::vector<std::uint8_t> sink(100000);
-  boost::system::error_code ec;
-  EXPECT_EQ(ch->read_now(0, boost::asio::buffer(sink), ec), 100000u);
-  EXPECT_FALSE(ec);
-  EXPECT_EQ(ch->read_now(0, boost::asio::buffer(sink), ec), 4u * 32768u - 100000u);
-  EXPECT_EQ(ch->receive_buffer_capacity(0), 0u);
-}
-
 TEST(ChannelReadiness, WouldBlockUntilDataThenTheWaiterWakes) {
   boost::asio::io_context io;
   auto ch = open_channel(io);
