@@ -98,20 +98,11 @@ cpu_ns() { cat "$cg_root/bench-$$-$1/cpuacct.usage"; }
   echo "[127.0.0.1]:$jump_port $(cut -d' ' -f1,2 "$dir/jump_host.pub")"
   echo "[127.0.0.1]:$bastion_port $(ssh-keygen -y -f "$dir/bastion_host" | cut -d' ' -f1,2)"
 } > "$dir/known_hosts"
-cat > "$dir/ssh_config" <<CFG
-Host target
-  HostName 127.0.0.1
-  Port $target_port
-  User $login
-Host jump-sshd
-  HostName 127.0.0.1
-  Port $jump_port
-  User $login
-Host bastion
-  HostName 127.0.0.1
-  Port $bastion_port
-  User alice
-CFG
+{
+  bench_host target "$target_port" "$login"
+  bench_host jump-sshd "$jump_port" "$login"
+  bench_host bastion "$bastion_port" alice
+} > "$dir/ssh_config"
 bench_client_defaults "$dir" >> "$dir/ssh_config"
 ssh_() { ssh -F "$dir/ssh_config" "$@"; }
 

@@ -4,6 +4,7 @@
 # bench_require BUILD_DIR     sets $bastion and $cg_root; exits unless the daemon is built,
 #                             we are root (sshd, cgroups) and cgroup v1 cpuacct is there
 # free_port                   prints a loopback port nobody listens on now
+# bench_host NAME PORT USER    prints an ssh_config `Host NAME` block for 127.0.0.1:PORT
 # bench_client_defaults DIR   prints the `Host *` block of the scripts' OpenSSH client: DIR/user
 #                             as identity, DIR/known_hosts, curve25519-sha256, aes128-gcm
 # start_target_sshd DIR PORT [LINE...]
@@ -59,4 +60,8 @@ Host *
   ControlMaster no
   LogLevel ERROR
 CFG
+}
+
+bench_host() {
+  printf 'Host %s\n  HostName 127.0.0.1\n  Port %s\n  User %s\n' "$1" "$2" "$3"
 }

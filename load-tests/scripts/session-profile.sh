@@ -58,12 +58,22 @@ config = {"listen": [f"127.0.0.1:{port}"], "workers": workers,
 json.dump(config, open(f"{d}/bastion.json", "w"))
 PY
 
-# Starts the bastion (prefixed by "$@", e.g. valgrind) and waits for its listener.
+# Starts the bastion (prefixed by "$@", e.g. valgrind); returns once its stdout says it
+# listens (read through a FIFO, the rest of its output drained to bastion.out).
 start_bastion() {
-  : > "$dir/bastion.out"
-  "$@" "$bastion" --config "$dir/bastion.json" > "$dir/bastion.out" 2> "$dir/bastion.err" &
+  local line
+  rm -f "$dir/bastion.fifo"
+  mkfifo "$dir/bastion.fifo"
+  "$@" "$bastion" --config "$dir/bastion.json" > "$dir/bastion.fifo" 2> "$dir/bastion.err" &
   bastion_pid=$!
-  for _ in $(seq 600); do grep -q 'listening on' "$dir/bastion.out" && return; sleep 0.1; done
+  exec 3< "$dir/bastion.fifo"
+  while read -r -t 120 line <&3; do
+    if [[ $line == *"listening on"* ]]; then
+      cat <&3 > "$dir/bastion.out" &
+      exec 3<&-
+      return
+    fi
+  done
   cat "$dir/bastion.err" >&2
   exit 1
 }
@@ -78,16 +88,10 @@ start_bastion
   echo "[127.0.0.1]:$target_port $(cut -d' ' -f1,2 "$dir/target_host.pub")"
   echo "[127.0.0.1]:$bastion_port $(ssh-keygen -y -f "$dir/bastion_host" | cut -d' ' -f1,2)"
 } > "$dir/known_hosts"
-cat > "$dir/ssh_config" <<CFG
-Host target
-  HostName 127.0.0.1
-  Port $target_port
-  User $login
-Host bastion
-  HostName 127.0.0.1
-  Port $bastion_port
-  User alice
-CFG
+{
+  bench_host target "$target_port" "$login"
+  bench_host bastion "$bastion_port" alice
+} > "$dir/ssh_config"
 bench_client_defaults "$dir" >> "$dir/ssh_config"
 hop() {
   local n=$1
