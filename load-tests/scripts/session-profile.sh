@@ -13,6 +13,8 @@
 # Usage: [WORKERS=n] session-profile.sh <build dir, e.g. build/release> [sessions, default 50]
 #          [sessions under callgrind, default 10; 0 skips it] [idle sessions, default 40; 0 skips]
 # WORKERS: the bastion's worker threads (default 1: one thread to trace and count).
+# HEAPTRACK=1: also where the idle sessions' memory is allocated (heaptrack, by call site);
+# HEAPTRACK=only: that instead of the USS slope.
 set -euo pipefail
 source "$(dirname "$0")/bench-lib.sh"
 
@@ -22,6 +24,7 @@ cg_sessions=${3:-10}
 idle=${4:-40}
 bench_require "$build"
 command -v strace > /dev/null || { echo "needs strace" >&2; exit 1; }
+[[ -z ${HEAPTRACK:-} ]] || command -v heaptrack > /dev/null || { echo "needs heaptrack" >&2; exit 1; }
 
 dir=$(mktemp -d)
 bastion_pid=
@@ -78,6 +81,7 @@ start_bastion() {
   exit 1
 }
 stop_bastion() {
+  [[ -n $bastion_pid ]] || return 0
   kill "$bastion_pid"
   wait "$bastion_pid" 2>/dev/null || true
   bastion_pid=
@@ -142,11 +146,27 @@ hold_sessions() {  # count ssh arguments...: opens count more sessions, waits un
     "$@" 'exec cat > /dev/null' < <(exec sleep 7777) > /dev/null 2>&1 &
     holders+=($!)
   done
-  for _ in $(seq 600); do  # a session is up once the target runs its command
+  for _ in $(seq 1200); do  # a session is up once the target runs its command
     n=$(pgrep -xc cat || true)
     [[ $n -ge $want ]] && return
     sleep 0.1
   done
+  echo "only $n of $want sessions came up" >&2
+  exit 1
+}
+release_sessions() {  # ends the held sessions; returns once the target's commands are gone
+  kill "${holders[@]}" 2>/dev/null || true
+  pkill -f '^sleep 7777$' 2>/dev/null || true
+  wait "${holders[@]}" 2>/dev/null || true
+  holders=()
+  # A count of running commands is how hold_sessions knows its sessions are up: the last
+  # measurement's must not count for the next.
+  for _ in $(seq 600); do
+    pgrep -xc cat > /dev/null || return 0
+    sleep 0.1
+  done
+  echo "the target's commands did not end" >&2
+  exit 1
 }
 idle_per_session() {  # ssh arguments...; sets idle_kib
   local u1 u2
@@ -156,19 +176,64 @@ idle_per_session() {  # ssh arguments...; sets idle_kib
   u1=$(uss_kib)
   hold_sessions "$idle" "$@"
   u2=$(uss_kib)
-  kill "${holders[@]}" 2>/dev/null || true
-  pkill -f '^sleep 7777$' 2>/dev/null || true
-  wait "${holders[@]}" 2>/dev/null || true
-  holders=()
+  release_sessions
   idle_kib=$(awk -v a="$u1" -v b="$u2" -v n="$idle" 'BEGIN { printf "%.1f KiB", (b - a) / n }')
+}
+# With HEAPTRACK=1: where that memory is allocated. Two bastions under heaptrack, killed
+# (-9, so that everything live counts as "leaked") with $idle and with 2 x $idle sessions
+# open; the difference per session, by allocation site.
+heap_per_session() {  # label, ssh arguments...
+  local label=$1 n
+  shift
+  for n in 1 2; do
+    stop_bastion
+    start_bastion heaptrack -o "$dir/heap-$label-$n"
+    hold_sessions $((n * idle)) "$@"
+    kill -9 "$(pgrep -P "$bastion_pid" -x bastion)"  # the script's child: the bastion itself
+    wait "$bastion_pid" 2>/dev/null || true  # heaptrack writes its file before it exits
+    bastion_pid=
+    release_sessions
+  done
+  echo "  $label mode, live bytes per session (heaptrack), by the innermost frame of ours:"
+  for n in 1 2; do
+    heaptrack_print -f "$dir/heap-$label-$n".* --flamegraph-cost-type leaked \
+      -F "$dir/heap-$label-$n.stacks" > /dev/null 2>&1
+  done
+  python3 - "$dir/heap-$label-1.stacks" "$dir/heap-$label-2.stacks" "$idle" <<'PY'
+import collections, re, sys
+ours = re.compile(r"\b(sshlib|bastion)::")
+name = lambda f: re.sub(r" \(.*\)$", "", f)[:90]
+def by_site(path):
+    sites = collections.Counter()
+    for line in open(path):
+        stack, _, count = line.rstrip().rpartition(" ")
+        frames = [f for f in stack.rstrip(";").split(";") if f]
+        mine = [i for i, f in enumerate(frames) if ours.search(f)]
+        at = mine[-1] if mine else len(frames) - 1
+        callee = name(frames[at + 1]) if at + 1 < len(frames) else ""
+        sites[name(frames[at]) + ("  ->  " + callee if callee else "")] += int(count)
+    return sites
+one, two, n = by_site(sys.argv[1]), by_site(sys.argv[2]), int(sys.argv[3])
+delta = {k: two[k] - one[k] for k in set(one) | set(two)}
+print(f"    {sum(delta.values()) / n:8.0f} B  in all ({sum(one.values())} B live with {n} sessions)")
+for site, b in sorted(delta.items(), key=lambda kv: -kv[1])[:25]:
+    if b / n >= 16:
+        print(f"    {b / n:8.0f} B  {site[:170]}")
+PY
 }
 if [[ $idle -gt 0 ]]; then
   echo
   echo "Private memory (USS) per idle session, from $idle to $((2 * idle)) sessions held open:"
-  idle_per_session ssh -F "$dir/ssh_config" -J bastion target
-  echo "  hop mode:         $idle_kib"
-  idle_per_session ssh -F "$dir/ssh_config" -l alice+target bastion
-  echo "  terminating mode: $idle_kib"
+  if [[ ${HEAPTRACK:-} != only ]]; then
+    idle_per_session ssh -F "$dir/ssh_config" -J bastion target
+    echo "  hop mode:         $idle_kib"
+    idle_per_session ssh -F "$dir/ssh_config" -l alice+target bastion
+    echo "  terminating mode: $idle_kib"
+  fi
+  if [[ -n ${HEAPTRACK:-} ]]; then
+    heap_per_session hop ssh -F "$dir/ssh_config" -J bastion target
+    heap_per_session terminating ssh -F "$dir/ssh_config" -l alice+target bastion
+  fi
 fi
 
 [[ $cg_sessions -gt 0 ]] || exit 0
