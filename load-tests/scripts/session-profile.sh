@@ -138,35 +138,27 @@ awk -v n="$sessions" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {
 # between two loaded states leaves out what the allocator keeps or returns on its own.
 uss_kib() { awk '/^Private_(Clean|Dirty):/ { u += $2 } END { print u + 0 }' "/proc/$bastion_pid/smaps_rollup"; }
 holders=()
+# Each held session's command (the target runs on this machine, as this user) announces
+# itself with a line on this FIFO before it blocks; held open read-write here so that a
+# writer never waits for a reader.
+mkfifo "$dir/up.fifo"
+exec 4<> "$dir/up.fifo"
 hold_sessions() {  # count ssh arguments...: opens count more sessions, waits until all run
-  local count=$1 n want
+  local count=$1 i line
   shift
-  want=$(( ${#holders[@]} + count ))
   for _ in $(seq "$count"); do
-    "$@" 'exec cat > /dev/null' < <(exec sleep 7777) > /dev/null 2>&1 &
+    "$@" "echo up > $dir/up.fifo; exec cat > /dev/null" < <(exec sleep 7777) > /dev/null 2>&1 &
     holders+=($!)
   done
-  for _ in $(seq 1200); do  # a session is up once the target runs its command
-    n=$(pgrep -xc cat || true)
-    [[ $n -ge $want ]] && return
-    sleep 0.1
+  for ((i = 0; i < count; i++)); do
+    read -r -t 120 line <&4 || { echo "only $i of $count sessions came up" >&2; exit 1; }
   done
-  echo "only $n of $want sessions came up" >&2
-  exit 1
 }
-release_sessions() {  # ends the held sessions; returns once the target's commands are gone
+release_sessions() {
   kill "${holders[@]}" 2>/dev/null || true
   pkill -f '^sleep 7777$' 2>/dev/null || true
   wait "${holders[@]}" 2>/dev/null || true
   holders=()
-  # A count of running commands is how hold_sessions knows its sessions are up: the last
-  # measurement's must not count for the next.
-  for _ in $(seq 600); do
-    pgrep -xc cat > /dev/null || return 0
-    sleep 0.1
-  done
-  echo "the target's commands did not end" >&2
-  exit 1
 }
 idle_per_session() {  # ssh arguments...; sets idle_kib
   local u1 u2
